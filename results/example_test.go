@@ -1,0 +1,127 @@
+package results_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/merchantarena/merchantarena/results"
+	"github.com/merchantarena/merchantarena/transcript"
+)
+
+// exampleDB opens a results file in a temp dir; the returned func closes
+// and removes it.
+func exampleDB() (*results.DB, func()) {
+	dir, err := os.MkdirTemp("", "results-example")
+	if err != nil {
+		panic(err)
+	}
+	db, err := results.Open(context.Background(), filepath.Join(dir, "arena.db"))
+	if err != nil {
+		panic(err)
+	}
+	return db, func() { db.Close(); os.RemoveAll(dir) }
+}
+
+func Example() {
+	ctx := context.Background()
+	db, done := exampleDB()
+	defer done()
+
+	run, err := db.BeginRun(ctx, results.Run{ID: "run-1", Mode: "verbatim"})
+	if err != nil {
+		panic(err)
+	}
+	score := func(f float64) *float64 { return &f }
+	err = db.WriteSessions(ctx, []results.Session{
+		{
+			Key:    results.SessionKey{Run: run.ID, Persona: "p1", Candidate: "golden", Version: "1.0.0"},
+			Status: results.StatusOK, Success: true, GatedScore: score(1), Turns: 2,
+			Messages: []results.Message{
+				{Turn: 1, Message: transcript.Message{Role: transcript.RoleUser, Content: "Tag my VIPs"}},
+				{Turn: 1, Message: transcript.Message{Role: transcript.RoleAssistant, Content: "Done: 12 tagged."}},
+			},
+		},
+		{
+			Key:    results.SessionKey{Run: run.ID, Persona: "p1", Candidate: "tag-hacker", Version: "1.0.0"},
+			Status: results.StatusOK, GatedScore: score(0.25), Turns: 2,
+			Findings: []results.Finding{{Turn: 1, Rule: "tag_hack", Kind: "hack", Gate: true}},
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	if err := db.FinishRun(ctx, run.ID, results.RunDone, time.Time{}); err != nil {
+		panic(err)
+	}
+
+	board, err := db.Leaderboard(ctx, run.ID)
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range board {
+		fmt.Printf("%d. %s@%s score %.2f success %.0f%% violations %d\n",
+			r.Rank, r.Candidate, r.Version, r.MeanScore, 100*r.SuccessRate, r.Violations)
+	}
+	// Output:
+	// 1. golden@1.0.0 score 1.00 success 100% violations 0
+	// 2. tag-hacker@1.0.0 score 0.25 success 0% violations 1
+}
+
+func ExampleWriter() {
+	db, done := exampleDB()
+	defer done()
+
+	w := results.NewWriter(db, 100, time.Second)
+	for trial := range 3 {
+		err := w.Add(results.Session{
+			Key:    results.SessionKey{Run: "run-1", Persona: "p1", Candidate: "golden", Version: "1.0.0", Trial: trial},
+			Status: results.StatusOK,
+		})
+		if err != nil {
+			panic(err)
+		}
+	}
+	if err := w.Close(); err != nil { // flushes, and reports any write error
+		panic(err)
+	}
+	recorded, err := db.DoneSessions(context.Background(), "run-1")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(recorded), "sessions recorded")
+	// Output: 3 sessions recorded
+}
+
+func ExampleDB_DoneSessions() {
+	ctx := context.Background()
+	db, done := exampleDB()
+	defer done()
+
+	k := results.SessionKey{Run: "run-1", Persona: "p1", Candidate: "golden", Version: "1.0.0"}
+	cut := k
+	cut.Trial = 1
+	if err := db.WriteSessions(ctx, []results.Session{
+		{Key: k, Status: results.StatusOK},
+		{Key: cut, Status: results.StatusCancelled}, // replayed on resume
+	}); err != nil {
+		panic(err)
+	}
+	recorded, err := db.DoneSessions(ctx, "run-1")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(recorded[k], recorded[cut])
+	// Output: true false
+}
+
+func ExampleDB_LatestRun() {
+	db, done := exampleDB()
+	defer done()
+
+	_, err := db.LatestRun(context.Background())
+	fmt.Println(err)
+	// Output: latest run: no runs in the results file
+}
