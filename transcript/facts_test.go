@@ -1,0 +1,40 @@
+package transcript_test
+
+import (
+	"testing"
+
+	"github.com/merchantarena/merchantarena/transcript"
+)
+
+func TestNormalizeNumber(t *testing.T) {
+	for in, want := range map[string]string{"$1,234.50": "1234.5", "15%": "15", "-3": "-3", "29": "29", "-$5.00": "-5"} {
+		got, ok := transcript.NormalizeNumber(in)
+		if !ok || got != want {
+			t.Errorf("NormalizeNumber(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"abc", "", "$", "Inf"} {
+		if got, ok := transcript.NormalizeNumber(in); ok {
+			t.Errorf("NormalizeNumber(%q) = %q; want not a number", in, got)
+		}
+	}
+}
+
+func TestContainsFact(t *testing.T) {
+	tests := []struct {
+		text, fact string
+		want       bool
+	}{
+		{"The total is $1,234.50 today.", "1234.5", true},
+		{"The total is $1,234.50 today.", "$1,234.50", true},
+		{"You have 37 customers.", "37", true},
+		{"You have 370 customers.", "37", false},
+		{"Top spender: AVA CHEN", "Ava Chen", true},
+		{"Top spender: Ava", "Ava Chen", false},
+	}
+	for _, tt := range tests {
+		if got := transcript.ContainsFact(tt.text, tt.fact); got != tt.want {
+			t.Errorf("ContainsFact(%q, %q) = %v, want %v", tt.text, tt.fact, got, tt.want)
+		}
+	}
+}
