@@ -8,7 +8,21 @@ import "fmt"
 type QueryError struct {
 	Pos, Line, Col int
 	Msg            string
+	// Kind says which rule the query broke, so judges can tell a wrong
+	// enum from a typo.
+	Kind QueryErrorKind
 }
+
+// QueryErrorKind classifies query errors.
+type QueryErrorKind string
+
+// Query error kinds.
+const (
+	QueryErrSyntax QueryErrorKind = "syntax" // malformed text, unbalanced parentheses
+	QueryErrField  QueryErrorKind = "field"  // unknown field
+	QueryErrType   QueryErrorKind = "type"   // operator or value of the wrong type for the field
+	QueryErrEnum   QueryErrorKind = "enum"   // a literal outside the field's enum
+)
 
 func (e *QueryError) Error() string {
 	return fmt.Sprintf("query:%d:%d: %s", e.Line, e.Col, e.Msg)

@@ -40,7 +40,7 @@ func (lx *lexer) errAt(pos int, format string, args ...any) *QueryError {
 
 func newQueryError(src string, pos int, msg string) *QueryError {
 	line, col := position(src, pos)
-	return &QueryError{Pos: pos, Line: line, Col: col, Msg: msg}
+	return &QueryError{Pos: pos, Line: line, Col: col, Msg: msg, Kind: QueryErrSyntax}
 }
 
 // position turns a byte offset into a 1-based line and column, counting

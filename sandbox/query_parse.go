@@ -67,6 +67,12 @@ func (p *parser) errAt(pos int, format string, args ...any) *QueryError {
 	return p.lx.errAt(pos, format, args...)
 }
 
+func (p *parser) kindErr(kind QueryErrorKind, pos int, format string, args ...any) *QueryError {
+	e := p.lx.errAt(pos, format, args...)
+	e.Kind = kind
+	return e
+}
+
 // keyword reports whether the current token is the keyword kw.
 func (p *parser) keyword(kw string) bool {
 	return p.tok.kind == tIdent && strings.EqualFold(p.tok.text, kw)
@@ -159,7 +165,7 @@ func (p *parser) comparison() (node, error) {
 		return nil, err
 	}
 	if !slices.Contains(typeOps[f.typ], op) {
-		return nil, p.errAt(opPos, "operator %s does not apply to %s (%s); use %s", op, f.name, f.typ, orList(typeOps[f.typ]))
+		return nil, p.kindErr(QueryErrType, opPos, "operator %s does not apply to %s (%s); use %s", op, f.name, f.typ, orList(typeOps[f.typ]))
 	}
 	v, err := p.value(f, op)
 	if err != nil {
@@ -182,9 +188,9 @@ func (p *parser) field() (*field, error) {
 		return f, nil
 	}
 	if s := suggestField(t.text); s != "" {
-		return nil, p.errAt(t.pos, "unknown field %s (did you mean %s?)", t.text, s)
+		return nil, p.kindErr(QueryErrField, t.pos, "unknown field %s (did you mean %s?)", t.text, s)
 	}
-	return nil, p.errAt(t.pos, "unknown field %s; fields are %s", t.text, fieldNames())
+	return nil, p.kindErr(QueryErrField, t.pos, "unknown field %s; fields are %s", t.text, fieldNames())
 }
 
 // operator reads the operator after field f, including the two-word NOT
@@ -212,7 +218,9 @@ func isKeyword(word string) bool {
 	return slices.ContainsFunc([]string{"AND", "OR", "NOT", "CONTAINS"}, func(kw string) bool { return strings.EqualFold(word, kw) })
 }
 
-func isBool(word string) bool { return strings.EqualFold(word, "true") || strings.EqualFold(word, "false") }
+func isBool(word string) bool {
+	return strings.EqualFold(word, "true") || strings.EqualFold(word, "false")
+}
 
 // value is a typed literal; which field is set follows the field's type.
 type value struct {
@@ -243,14 +251,14 @@ func (p *parser) value(f *field, op string) (value, error) {
 
 func (p *parser) enumValue(f *field, t token) (value, error) {
 	if t.kind != tString && t.kind != tIdent {
-		return value{}, p.errAt(t.pos, "%s takes one of %s, got %s", f.name, strings.Join(f.enum, ", "), describe(t))
+		return value{}, p.kindErr(QueryErrEnum, t.pos, "%s takes one of %s, got %s", f.name, strings.Join(f.enum, ", "), describe(t))
 	}
 	if !slices.Contains(f.enum, t.text) {
 		hint := ""
 		if i := slices.IndexFunc(f.enum, func(e string) bool { return strings.EqualFold(e, t.text) }); i >= 0 {
 			hint = fmt.Sprintf(" (did you mean %s?)", quote(f.enum[i]))
 		}
-		return value{}, p.errAt(t.pos, "%s is not a value of %s%s; use one of %s (exact uppercase)",
+		return value{}, p.kindErr(QueryErrEnum, t.pos, "%s is not a value of %s%s; use one of %s (exact uppercase)",
 			quote(t.text), f.name, hint, strings.Join(f.enum, ", "))
 	}
 	return value{s: t.text}, nil
@@ -261,35 +269,35 @@ func (p *parser) stringValue(f *field, t token) (value, error) {
 	case tString:
 		return value{s: t.text, lower: strings.ToLower(t.text)}, nil
 	case tIdent:
-		return value{}, p.errAt(t.pos, "%s takes a quoted string: write %s", f.name, quote(t.text))
+		return value{}, p.kindErr(QueryErrType, t.pos, "%s takes a quoted string: write %s", f.name, quote(t.text))
 	}
-	return value{}, p.errAt(t.pos, "%s takes a quoted string like %s, got %s", f.name, f.example, describe(t))
+	return value{}, p.kindErr(QueryErrType, t.pos, "%s takes a quoted string like %s, got %s", f.name, f.example, describe(t))
 }
 
 func (p *parser) numberValue(f *field, t token) (value, error) {
 	if t.kind != tNumber {
-		return value{}, p.errAt(t.pos, "%s takes a number like %s, got %s", f.name, f.example, describe(t))
+		return value{}, p.kindErr(QueryErrType, t.pos, "%s takes a number like %s, got %s", f.name, f.example, describe(t))
 	}
 	n, err := strconv.ParseFloat(t.text, 64)
 	if err != nil || math.IsInf(n, 0) {
 		return value{}, p.errAt(t.pos, "number %s is out of range", t.text)
 	}
 	if f.typ == TypeInteger && n != math.Trunc(n) {
-		return value{}, p.errAt(t.pos, "%s takes a whole number, got %s", f.name, t.text)
+		return value{}, p.kindErr(QueryErrType, t.pos, "%s takes a whole number, got %s", f.name, t.text)
 	}
 	return value{n: n}, nil
 }
 
 func (p *parser) dateValue(f *field, t token) (value, error) {
 	if t.kind != tDate && t.kind != tString {
-		return value{}, p.errAt(t.pos, "%s takes a date like %s, got %s", f.name, f.example, describe(t))
+		return value{}, p.kindErr(QueryErrType, t.pos, "%s takes a date like %s, got %s", f.name, f.example, describe(t))
 	}
 	d, err := time.Parse(time.DateOnly, t.text)
 	if err != nil {
 		if t.kind == tDate {
 			return value{}, p.errAt(t.pos, "invalid date %s", t.text)
 		}
-		return value{}, p.errAt(t.pos, "%s takes a date like %s, got %s", f.name, f.example, describe(t))
+		return value{}, p.kindErr(QueryErrType, t.pos, "%s takes a date like %s, got %s", f.name, f.example, describe(t))
 	}
 	return value{d: d}, nil
 }
@@ -303,7 +311,7 @@ func (p *parser) boolValue(f *field, t token) (value, error) {
 			return value{b: false}, nil
 		}
 	}
-	return value{}, p.errAt(t.pos, "%s takes true or false, got %s", f.name, describe(t))
+	return value{}, p.kindErr(QueryErrType, t.pos, "%s takes true or false, got %s", f.name, describe(t))
 }
 
 // describe names a token for error messages.

@@ -99,6 +99,16 @@ func TestParseQuery_Errors(t *testing.T) {
 		{"ErrQuotedField", "'customer_city' = 'x'", 0, 1, 1, "expected a field name, got string 'customer_city'; field names are not quoted"},
 		{"ErrBadCharacter", "customer_city = 'x' @", 20, 1, 21, "unexpected character '@'"},
 	}
+	// kinds lists the errors that are not syntax errors.
+	kinds := map[string]sandbox.QueryErrorKind{
+		"ErrUnknownFieldTypo": sandbox.QueryErrField, "ErrUnknownFieldAlias": sandbox.QueryErrField,
+		"ErrUnknownFieldList": sandbox.QueryErrField, "ErrLineAndColumn": sandbox.QueryErrField,
+		"ErrColumnCountsCharacters": sandbox.QueryErrField,
+		"ErrOperatorForString":      sandbox.QueryErrType, "ErrOperatorForList": sandbox.QueryErrType,
+		"ErrValueType": sandbox.QueryErrType, "ErrNotWhole": sandbox.QueryErrType,
+		"ErrUnquotedString": sandbox.QueryErrType, "ErrBool": sandbox.QueryErrType,
+		"ErrEnumCase": sandbox.QueryErrEnum, "ErrEnumUnknown": sandbox.QueryErrEnum,
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := sandbox.ParseQuery(tt.src)
@@ -111,6 +121,13 @@ func TestParseQuery_Errors(t *testing.T) {
 			}
 			if !strings.HasPrefix(qe.Msg, tt.msg) {
 				t.Errorf("message = %q, want it to start with %q", qe.Msg, tt.msg)
+			}
+			wantKind := kinds[tt.name]
+			if wantKind == "" {
+				wantKind = sandbox.QueryErrSyntax
+			}
+			if qe.Kind != wantKind {
+				t.Errorf("kind = %q, want %q", qe.Kind, wantKind)
 			}
 			if want := fmt.Sprintf("query:%d:%d: %s", tt.line, tt.col, qe.Msg); err.Error() != want {
 				t.Errorf("Error() = %q, want %q", err.Error(), want)
