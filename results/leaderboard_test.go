@@ -157,7 +157,7 @@ func expectedBoard(run string, ss []results.Session) []results.LeaderRow {
 	}
 	better := func(x, y results.LeaderRow) int {
 		return cmp.Or(cmp.Compare(y.MeanScore, x.MeanScore), cmp.Compare(y.SuccessRate, x.SuccessRate),
-			cmp.Compare(x.Errors, y.Errors))
+			cmp.Compare(x.Errors+x.Timeouts, y.Errors+y.Timeouts))
 	}
 	for i := range board {
 		board[i].Rank = 1

@@ -34,6 +34,9 @@ func (e *QueryError) Error() string {
 type ToolError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Enum is set when an argument was refused because its value is not
+	// in the argument's enum.
+	Enum bool `json:"enum,omitempty"`
 }
 
 func (e *ToolError) Error() string { return e.Message }

@@ -122,7 +122,20 @@ func ValidateArgs(tool string, args json.RawMessage) error {
 	if !errors.As(err, &ve) {
 		return toolErrorf(CodeBadRequest, "%s: %v", tool, err)
 	}
-	return toolErrorf(CodeBadRequest, "%s: invalid arguments: %s", tool, strings.Join(describeValidation(t, ve), "; "))
+	te := toolErrorf(CodeBadRequest, "%s: invalid arguments: %s", tool, strings.Join(describeValidation(t, ve), "; "))
+	te.Enum = hasEnumError(ve)
+	return te
+}
+
+func hasEnumError(ve *jsonschema.ValidationError) bool {
+	for _, u := range ve.BasicOutput().Errors {
+		if u.Error != nil {
+			if _, ok := u.Error.Kind.(*kind.Enum); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // describeValidation turns the leaves of a validation error into one line

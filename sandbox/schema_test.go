@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -102,6 +103,9 @@ func TestValidateArgs(t *testing.T) {
 			}
 			if tt.want != "" && te.Message != tt.want {
 				t.Errorf("message:\n got %s\nwant %s", te.Message, tt.want)
+			}
+			if wantEnum := strings.Contains(tt.want, "is not one of"); te.Enum != wantEnum {
+				t.Errorf("Enum = %v, want %v", te.Enum, wantEnum)
 			}
 		})
 	}

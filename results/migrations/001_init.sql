@@ -204,7 +204,8 @@ WITH agg AS (
 )
 SELECT a.run_id AS run_id,
        rank() OVER (PARTITION BY a.run_id
-                    ORDER BY a.mean_score DESC, a.success_rate DESC, a.errors ASC) AS rank,
+                    ORDER BY a.mean_score DESC, a.success_rate DESC,
+                             a.errors + a.timeouts ASC) AS rank,
        c.name                               AS candidate,
        c.version                            AS version,
        a.sessions                           AS sessions,
