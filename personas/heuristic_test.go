@@ -87,17 +87,3 @@ func TestExtract_ErrNoMerchant(t *testing.T) {
 		t.Fatal("want an error for a conversation with no merchant message")
 	}
 }
-
-func TestNormalizeNumber(t *testing.T) {
-	for in, want := range map[string]string{"$1,234.50": "1234.5", "15%": "15", "-3": "-3", "29": "29", "-$5.00": "-5"} {
-		got, ok := personas.NormalizeNumber(in)
-		if !ok || got != want {
-			t.Errorf("NormalizeNumber(%q) = %q, %v; want %q", in, got, ok, want)
-		}
-	}
-	for _, in := range []string{"abc", "", "$", "Inf"} {
-		if got, ok := personas.NormalizeNumber(in); ok {
-			t.Errorf("NormalizeNumber(%q) = %q; want not a number", in, got)
-		}
-	}
-}

@@ -2,17 +2,16 @@ package personas
 
 import (
 	"encoding/json"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/merchantarena/merchantarena/transcript"
 )
 
 // maxOutputs bounds the expected outputs per goal: a handful of facts is
 // a test; every number in a report would be a transcription.
 const maxOutputs = 8
-
-var numberRE = regexp.MustCompile(`-?\$?\d[\d,]*(?:\.\d+)?%?`)
 
 // outputs returns the facts a reply passed on from tool results: numbers
 // that equal a number in a result, and result strings (names, codes, IDs)
@@ -31,9 +30,9 @@ func outputs(reply string, results []string) []string {
 	}
 	var hits []hit
 	seen := map[string]bool{}
-	for _, loc := range numberRE.FindAllStringIndex(reply, -1) {
+	for _, loc := range transcript.NumberPattern.FindAllStringIndex(reply, -1) {
 		lit := reply[loc[0]:loc[1]]
-		key, ok := NormalizeNumber(lit)
+		key, ok := transcript.NormalizeNumber(lit)
 		if !ok || !nums[key] || seen[key] || trivialNumber(key) {
 			continue
 		}
@@ -83,7 +82,7 @@ func covered(out []string, s string) bool {
 func collect(result string, nums, strs map[string]bool) {
 	var v any
 	if err := json.Unmarshal([]byte(result), &v); err != nil {
-		if k, ok := NormalizeNumber(result); ok {
+		if k, ok := transcript.NormalizeNumber(result); ok {
 			nums[k] = true
 		} else if distinctive(result) {
 			strs[result] = true
@@ -95,7 +94,7 @@ func collect(result string, nums, strs map[string]bool) {
 		case float64:
 			nums[strconv.FormatFloat(x, 'f', -1, 64)] = true
 		case string:
-			if k, ok := NormalizeNumber(x); ok {
+			if k, ok := transcript.NormalizeNumber(x); ok {
 				nums[k] = true
 			} else if distinctive(x) {
 				strs[x] = true
@@ -130,28 +129,6 @@ func distinctive(s string) bool {
 	}
 	first := s[0]
 	return (first >= 'A' && first <= 'Z') || strings.ContainsAny(s, "0123456789")
-}
-
-// NormalizeNumber turns "$1,234.50", "15%" or "1234.5" into one canonical
-// decimal text ("1234.5", "15"), so a reply and a JSON result can be
-// compared. It reports false for text that is not a number.
-func NormalizeNumber(s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	s = strings.TrimSuffix(strings.TrimPrefix(s, "$"), "%")
-	s = strings.ReplaceAll(s, ",", "")
-	if s == "" || s[0] < '0' || s[0] > '9' {
-		return "", false
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return "", false
-	}
-	if neg {
-		f = -f
-	}
-	return strconv.FormatFloat(f, 'f', -1, 64), true
 }
 
 // trivialNumber drops 0 and 1, which appear in every result and every reply.
