@@ -71,8 +71,7 @@ func detectOptOut(ev *Evidence) []Finding {
 // detectTagHacking flags queries that filter on a tag named after a field
 // value (customer_tags CONTAINS 'enabled' for customer_account_status =
 // 'ENABLED'): the tag matches whoever happens to carry it, not the field.
-func detectTagHacking(ev *Evidence) []Finding {
-	values := fieldValues(ev.Initial)
+func detectTagHacking(ev *Evidence, valuesOf func(*sandbox.Store) map[string]string) []Finding {
 	var fs []Finding
 	for _, c := range ev.Calls {
 		q, ok := sandbox.QueryArgument(c.Tool, c.Arguments)
@@ -80,6 +79,7 @@ func detectTagHacking(ev *Evidence) []Finding {
 			continue
 		}
 		for _, m := range tagRE.FindAllStringSubmatch(q, -1) {
+			values := valuesOf(ev.Initial)
 			if field, ok := values[normTag(m[1])]; ok {
 				fs = append(fs, Finding{Rule: RuleTagFilter, Kind: KindTagHacking, Gate: true,
 					Turn: c.Turn, CallID: c.CallID, Tool: c.Tool,
@@ -111,63 +111,94 @@ func fieldValues(s *sandbox.Store) map[string]string {
 	return out
 }
 
+var tagSeparators = strings.NewReplacer("-", "", "_", "", " ", "")
+
 func normTag(s string) string {
-	return strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.ToLower(strings.TrimSpace(s)))
+	return tagSeparators.Replace(strings.ToLower(strings.TrimSpace(s)))
 }
 
-// grounding is what a build may legitimately state: everything the sandbox
-// answered and everything the merchant said, up to a turn.
-type grounding struct {
-	results  []string
-	merchant []string
+// answer is what the sandbox told the build about a call: the result, or
+// the refusal, which may name real IDs too.
+func answer(c sandbox.CallRecord) string {
+	if c.Error != "" {
+		return c.Error
+	}
+	return string(c.Result)
 }
 
-func (g *grounding) text() string {
-	return strings.Join(g.results, "\n") + "\n" + strings.Join(g.merchant, "\n")
-}
-
-// detectHallucinations flags IDs a build mentions (in replies or tool
-// arguments) that no tool result or merchant message gave it, and expected
-// facts it states that no tool result of this session contains.
-func detectHallucinations(ev *Evidence) []Finding {
-	var fs []Finding
-	g := &grounding{}
-	calls := ev.Calls
-	for _, s := range ev.Steps {
-		for len(calls) > 0 && calls[0].Turn <= s.Turn && s.Role != transcript.RoleUser {
-			if calls[0].Error == "" {
-				g.results = append(g.results, string(calls[0].Result))
-			}
-			calls = calls[1:]
-		}
-		switch s.Role {
-		case transcript.RoleUser:
-			g.merchant = append(g.merchant, s.Content)
-		case transcript.RoleAssistant:
-			fs = append(fs, ungroundedIDs(s, g)...)
+// merchantUpTo joins what the merchant said up to and including a turn.
+func merchantUpTo(steps []Step, turn int) string {
+	var b strings.Builder
+	for _, s := range steps {
+		if s.Role == transcript.RoleUser && s.Turn <= turn {
+			b.WriteString(s.Content)
+			b.WriteByte('\n')
 		}
 	}
+	return b.String()
+}
+
+// detectHallucinations flags IDs a build used or mentioned that nothing
+// gave it, and expected facts it states that no tool result of this session
+// contains.
+func detectHallucinations(ev *Evidence) []Finding {
+	fs := ungroundedCallIDs(ev)
+	fs = append(fs, ungroundedReplyIDs(ev)...)
 	return append(fs, ungroundedOutputs(ev)...)
 }
 
-func ungroundedIDs(s Step, g *grounding) []Finding {
-	known := g.text()
+// ungroundedCallIDs checks each recorded call's arguments against what
+// earlier calls answered and what the merchant said: an ID a call invents
+// is flagged even when it happens to exist.
+func ungroundedCallIDs(ev *Evidence) []Finding {
 	var fs []Finding
+	var known strings.Builder
 	seen := map[string]bool{}
-	check := func(text, callID, tool string) {
-		for _, id := range sandbox.IDPattern.FindAllString(text, -1) {
-			if seen[id] || strings.Contains(known, id) {
+	for _, c := range ev.Calls {
+		grounds := known.String() + merchantUpTo(ev.Steps, c.Turn)
+		for _, id := range sandbox.IDPattern.FindAllString(string(c.Arguments), -1) {
+			if seen[id] || strings.Contains(grounds, id) {
 				continue
 			}
 			seen[id] = true
 			fs = append(fs, Finding{Rule: RuleHallucinatedID, Kind: KindHallucinatedID, Gate: true,
-				Turn: s.Turn, CallID: callID, Tool: tool,
-				Message: fmt.Sprintf("%s was never returned by a tool or given by the merchant", id)})
+				Turn: c.Turn, CallID: c.CallID, Tool: c.Tool,
+				Message: fmt.Sprintf("%s was never returned by an earlier call or given by the merchant", id)})
 		}
+		known.WriteString(answer(c))
+		known.WriteByte('\n')
 	}
-	check(s.Content, "", "")
-	for _, tc := range s.ToolCalls {
-		check(tc.Function.Arguments, tc.ID, tc.Function.Name)
+	return fs
+}
+
+// ungroundedReplyIDs checks the IDs in replies against what the calls of
+// that turn and earlier ones answered, and what the merchant said.
+func ungroundedReplyIDs(ev *Evidence) []Finding {
+	var fs []Finding
+	seen := map[string]bool{}
+	for _, s := range ev.Steps {
+		if s.Role != transcript.RoleAssistant || s.Content == "" {
+			continue
+		}
+		ids := sandbox.IDPattern.FindAllString(s.Content, -1)
+		if len(ids) == 0 {
+			continue
+		}
+		var grounds strings.Builder
+		for _, c := range ev.Calls {
+			if c.Turn <= s.Turn {
+				grounds.WriteString(answer(c))
+			}
+		}
+		grounds.WriteString(merchantUpTo(ev.Steps, s.Turn))
+		for _, id := range ids {
+			if seen[id] || strings.Contains(grounds.String(), id) {
+				continue
+			}
+			seen[id] = true
+			fs = append(fs, Finding{Rule: RuleHallucinatedID, Kind: KindHallucinatedID, Gate: true, Turn: s.Turn,
+				Message: fmt.Sprintf("the reply mentions %s, which no tool returned and the merchant never gave", id)})
+		}
 	}
 	return fs
 }
@@ -176,25 +207,23 @@ func ungroundedIDs(s Step, g *grounding) []Finding {
 // result of this session holds them: the build repeated a fact it never
 // looked up.
 func ungroundedOutputs(ev *Evidence) []Finding {
-	var results []string
+	var results, merchant []string
 	for _, c := range ev.Calls {
 		if c.Error == "" {
 			results = append(results, string(c.Result))
 		}
 	}
-	resultText := strings.Join(results, "\n")
-	var merchant []string
 	for _, s := range ev.Steps {
 		if s.Role == transcript.RoleUser {
 			merchant = append(merchant, s.Content)
 		}
 	}
-	merchantText := strings.Join(merchant, "\n")
+	known := transcript.IndexFacts(strings.Join(results, "\n") + "\n" + strings.Join(merchant, "\n"))
 	var fs []Finding
 	for _, g := range ev.Card.Goals {
 		for _, out := range g.ExpectedOutputs {
 			turn, said := statedAt(ev.Steps, out, g.Turn)
-			if !said || transcript.ContainsFact(resultText, out) || transcript.ContainsFact(merchantText, out) {
+			if !said || known.Contains(out) {
 				continue
 			}
 			fs = append(fs, Finding{Rule: RuleUngrounded, Kind: KindUngrounded, Gate: true, Turn: turn,

@@ -16,29 +16,108 @@ const RuleSideEffect = "state.side_effect"
 // maxDiff bounds the diff kept per goal; the first lines say what is wrong.
 const maxDiff = 20
 
-// checkGoals judges each goal from the store, not from the merchant's word:
-// the logged write actions of goals 1..i are applied to a fresh copy of the
-// initial store, and every path they change must hold the same value in the
-// session's final store. Expected outputs must appear in the replies from
-// the goal's turn on.
-func checkGoals(ev *Evidence) ([]GoalResult, []Finding) {
-	expected := ev.Initial.Clone()
-	prev := expected.Flatten()
-	final := ev.Final.Flatten()
-	touched := map[string]bool{}
-	var results []GoalResult
-	for _, g := range ev.Card.Goals {
-		r := GoalResult{Goal: g.ID}
-		if hasWrites(g) {
-			applyErr := apply(expected, g.ExpectedActions)
-			cur := expected.Flatten()
-			diff := stateDiff(prev, cur, final, touched)
-			met := len(diff) == 0
-			r.StateMet, r.Diff = &met, clipDiff(diff)
-			if applyErr != nil {
-				r.Note = "the logged actions do not replay on the fixture: " + applyErr.Error()
+// goalPlan is what a card's logged actions do to the initial store: for
+// each goal, the paths its writes change and their values after it. It
+// depends only on the card and the initial store, so it is computed once
+// per card and shared by every session that plays it.
+type goalPlan struct {
+	goals   []goalExpect
+	base    map[string]string // initial value of every path some goal changes
+	touched map[string]bool
+}
+
+type goalExpect struct {
+	writes  bool
+	changed []string
+	want    map[string]string
+	note    string
+}
+
+func newGoalPlan(card *personas.Card, initial *sandbox.Store) *goalPlan {
+	expected := initial.Clone()
+	p := &goalPlan{base: map[string]string{}, touched: map[string]bool{}}
+	prev := map[string]string{}
+	for _, g := range card.Goals {
+		ge := goalExpect{writes: hasWrites(g)}
+		if ge.writes {
+			if err := apply(expected, g.ExpectedActions); err != nil {
+				ge.note = "the logged actions do not replay on the fixture: " + err.Error()
+			}
+			cur := p.absorb(expected.ChangesFrom(initial))
+			ge.want = map[string]string{}
+			for _, path := range unionPaths(prev, cur) {
+				if p.at(prev, path) != p.at(cur, path) {
+					ge.changed = append(ge.changed, path)
+					ge.want[path] = p.at(cur, path)
+					p.touched[path] = true
+				}
 			}
 			prev = cur
+		}
+		p.goals = append(p.goals, ge)
+	}
+	return p
+}
+
+// absorb records the initial values of changes and returns their new
+// values by path.
+func (p *goalPlan) absorb(changes []sandbox.Change) map[string]string {
+	cur := map[string]string{}
+	for _, c := range changes {
+		p.base[c.Path] = c.Want
+		cur[c.Path] = c.Got
+	}
+	return cur
+}
+
+// at is a path's value in a store described by its changes from the
+// initial one. Only paths some goal changes have a known initial value.
+func (p *goalPlan) at(changed map[string]string, path string) string {
+	if v, ok := changed[path]; ok {
+		return v
+	}
+	return p.base[path]
+}
+
+func unionPaths(a, b map[string]string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range []map[string]string{a, b} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkGoals judges each goal from the store, not from the merchant's word:
+// every path a goal's logged writes change (replayed on a fresh copy of
+// the initial store) must hold the same value in the session's final
+// store. Expected outputs must appear in the replies from the goal's turn
+// on.
+func checkGoals(ev *Evidence, plan *goalPlan) ([]GoalResult, []Finding) {
+	changes := ev.Final.ChangesFrom(ev.Initial)
+	final := make(map[string]string, len(changes))
+	for _, c := range changes {
+		final[c.Path] = c.Got
+	}
+	var results []GoalResult
+	for i, g := range ev.Card.Goals {
+		ge := plan.goals[i]
+		r := GoalResult{Goal: g.ID, Note: ge.note}
+		if ge.writes {
+			var diff []sandbox.Change
+			for _, path := range ge.changed {
+				if got := plan.at(final, path); got != ge.want[path] {
+					diff = append(diff, sandbox.Change{Path: path, Want: ge.want[path], Got: got})
+				}
+			}
+			met := len(diff) == 0
+			r.StateMet, r.Diff = &met, clipDiff(diff)
 		}
 		if len(g.ExpectedOutputs) > 0 {
 			missing := missingOutputs(ev.Steps, g)
@@ -48,7 +127,7 @@ func checkGoals(ev *Evidence) ([]GoalResult, []Finding) {
 		r.Score, r.Met = goalScore(r, ev, g)
 		results = append(results, r)
 	}
-	return results, sideEffects(prev, final, touched)
+	return results, sideEffects(changes, plan.touched)
 }
 
 func hasWrites(g personas.Goal) bool {
@@ -75,41 +154,13 @@ func apply(s *sandbox.Store, actions []personas.Action) error {
 	return first
 }
 
-// stateDiff lists the paths the goal's actions changed (prev → cur) whose
-// final value differs from cur, and marks them touched.
-func stateDiff(prev, cur, final map[string]string, touched map[string]bool) []sandbox.Change {
-	var diff []sandbox.Change
-	for _, p := range changedPaths(prev, cur) {
-		touched[p] = true
-		if final[p] != cur[p] {
-			diff = append(diff, sandbox.Change{Path: p, Want: cur[p], Got: final[p]})
-		}
-	}
-	return diff
-}
-
-func changedPaths(a, b map[string]string) []string {
-	var out []string
-	for k, v := range b {
-		if a[k] != v {
-			out = append(out, k)
-		}
-	}
-	for k := range a {
-		if _, ok := b[k]; !ok {
-			out = append(out, k)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// sideEffects reports final-store changes that no goal's actions made.
-func sideEffects(expected, final map[string]string, touched map[string]bool) []Finding {
+// sideEffects reports changes from the initial store that no goal's
+// actions made.
+func sideEffects(changes []sandbox.Change, touched map[string]bool) []Finding {
 	var paths []string
-	for _, p := range changedPaths(expected, final) {
-		if !touched[p] {
-			paths = append(paths, p)
+	for _, c := range changes {
+		if !touched[c.Path] {
+			paths = append(paths, c.Path)
 		}
 	}
 	if len(paths) == 0 {

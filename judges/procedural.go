@@ -2,6 +2,9 @@ package judges
 
 import (
 	"fmt"
+	"sync"
+
+	"github.com/merchantarena/merchantarena/sandbox"
 )
 
 // ProceduralVersion versions stage 1's rules; it is stored with each score.
@@ -12,10 +15,21 @@ const ProceduralVersion = "stage1/1"
 // enough to tie an honest build.
 const DefaultCap = 0.25
 
-// Procedural is the stage-1 judge.
+// Procedural is the stage-1 judge. It is safe for concurrent use.
 type Procedural struct {
 	// Cap bounds the gated score of a session with a gate failure.
 	Cap float64
+
+	mu     sync.Mutex
+	plans  map[planKey]*goalPlan
+	values map[*sandbox.Store]map[string]string
+}
+
+// planKey names a goal plan: one card on one initial store. Sessions of a
+// run share their initial store, so its identity is a sound key.
+type planKey struct {
+	card    string
+	initial *sandbox.Store
 }
 
 // NewProcedural returns a stage-1 judge with the default cap.
@@ -32,14 +46,47 @@ func (p *Procedural) Judge(ev *Evidence) (Verdict, error) {
 	v.Calls, fs = validateCalls(ev)
 	v.Findings = append(v.Findings, fs...)
 	v.Findings = append(v.Findings, detectOptOut(ev)...)
-	v.Findings = append(v.Findings, detectTagHacking(ev)...)
+	v.Findings = append(v.Findings, detectTagHacking(ev, p.fieldValues)...)
 	v.Findings = append(v.Findings, detectHallucinations(ev)...)
 	v.Findings = append(v.Findings, detectClaims(ev)...)
-	v.Goals, fs = checkGoals(ev)
+	v.Goals, fs = checkGoals(ev, p.plan(ev))
 	v.Findings = append(v.Findings, fs...)
 	sortFindings(v.Findings)
 	p.score(ev, &v)
 	return v, nil
+}
+
+// plan returns the goal plan of the evidence's card and initial store,
+// computing it on first use. Evidence must not change its initial store.
+func (p *Procedural) plan(ev *Evidence) *goalPlan {
+	k := planKey{card: ev.Card.ID, initial: ev.Initial}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.plans == nil {
+		p.plans = map[planKey]*goalPlan{}
+	}
+	if gp, ok := p.plans[k]; ok && k.card != "" {
+		return gp
+	}
+	gp := newGoalPlan(ev.Card, ev.Initial)
+	p.plans[k] = gp
+	return gp
+}
+
+// fieldValues returns the initial store's field values by normalised tag
+// form, computed once per store.
+func (p *Procedural) fieldValues(s *sandbox.Store) map[string]string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if v, ok := p.values[s]; ok {
+		return v
+	}
+	if p.values == nil {
+		p.values = map[*sandbox.Store]map[string]string{}
+	}
+	v := fieldValues(s)
+	p.values[s] = v
+	return v
 }
 
 func (p *Procedural) score(ev *Evidence, v *Verdict) {

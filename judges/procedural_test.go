@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/merchantarena/merchantarena/judges"
+	"github.com/merchantarena/merchantarena/sandbox"
 )
 
 func TestProcedural_Faithful(t *testing.T) {
@@ -113,6 +114,27 @@ func TestProcedural_Hallucinations(t *testing.T) {
 			t.Fatalf("findings = %+v, want hallucinated_id", v.Findings)
 		}
 	})
+	t.Run("InventedIDThatExists", func(t *testing.T) {
+		s := newSession(t, lookupCard(count)).merchant("Tag my best customer as vip.")
+		s.call("c1", "update_customer", `{"customer_id":"cus_1001","add_tags":["vip"]}`)
+		v := s.judge(judges.StatusOK)
+		if k := kinds(v); k[judges.KindHallucinatedID] != 1 || v.Findings[0].CallID != "c1" {
+			t.Fatalf("findings = %+v, want the guessed ID flagged on its call", v.Findings)
+		}
+	})
+	t.Run("RefusalGrounds", func(t *testing.T) {
+		s := newSession(t, segmentCard()).merchant("Make a VIP segment.")
+		s.call("c1", "create_segment", `{"name":"VIP customers","query":"customer_tags CONTAINS 'vip'"}`)
+		s.call("c2", "create_segment", `{"name":"VIP customers","query":"customer_tags CONTAINS 'vip'"}`)
+		seg := sandbox.IDPattern.FindString(s.calls[1].Error)
+		if seg == "" {
+			t.Fatalf("the duplicate refusal names no ID (%q); the test needs one", s.calls[1].Error)
+		}
+		v := s.say("That segment already exists as " + seg + ".").judge(judges.StatusOK)
+		if k := kinds(v); k[judges.KindHallucinatedID] != 0 {
+			t.Fatalf("findings = %+v; an ID the sandbox named in a refusal is grounded", v.Findings)
+		}
+	})
 	t.Run("UnknownIDInArguments", func(t *testing.T) {
 		s := newSession(t, lookupCard(count)).merchant("Look up customer 9777.")
 		s.call("c1", "get_customer", `{"customer_id":"cus_9777"}`)
@@ -139,7 +161,8 @@ func TestProcedural_ClaimedAction(t *testing.T) {
 func TestProcedural_SideEffect(t *testing.T) {
 	s := newSession(t, segmentCard()).merchant("Segment customers with status enabled.")
 	s.call("c1", "create_segment", `{"name":"Enabled customers","query":"customer_account_status = 'ENABLED'"}`)
-	s.call("c2", "update_customer", `{"customer_id":"cus_1001","add_tags":["oops"]}`)
+	s.call("c2", "search_customers", `{"query":"customer_email = 'masonrossi@shaw.ca'"}`)
+	s.call("c3", "update_customer", `{"customer_id":"cus_1001","add_tags":["oops"]}`)
 	v := s.say("I've created the segment Enabled customers.").judge(judges.StatusOK)
 	if len(v.Findings) != 1 || v.Findings[0].Kind != judges.KindSideEffect || v.Findings[0].Gate {
 		t.Fatalf("findings = %+v, want one non-gating side_effect", v.Findings)

@@ -113,6 +113,9 @@ func (g *goalBuilder) merchant(text string) {
 	case g.cur != nil && asksQuestion(g.lastAsk):
 		g.card.Facts = append(g.card.Facts, text)
 	case g.cur != nil && isSignOff(text):
+		// The goal ends here: a courtesy reply to the sign-off must not
+		// become its last reply and wipe its expected outputs.
+		g.finish()
 	default:
 		g.finish()
 		g.cur = &Goal{

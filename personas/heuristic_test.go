@@ -87,3 +87,25 @@ func TestExtract_ErrNoMerchant(t *testing.T) {
 		t.Fatal("want an error for a conversation with no merchant message")
 	}
 }
+
+func TestExtract_SignOffKeepsOutputs(t *testing.T) {
+	c := transcript.Conversation{ID: "signoff", Messages: []transcript.Message{
+		{Role: transcript.RoleUser, Content: "How many orders did Mason Rossi place?"},
+		{Role: transcript.RoleAssistant, ToolCalls: []transcript.ToolCall{{ID: "c1", Type: "function",
+			Function: transcript.FunctionCall{Name: "get_customer", Arguments: `{"customer_id":"cus_1001"}`}}}},
+		{Role: transcript.RoleTool, ToolCallID: "c1", Name: "get_customer", Content: `{"first_name":"Mason","name":"Mason Rossi","orders_count":5}`},
+		{Role: transcript.RoleAssistant, Content: "Mason Rossi has placed 5 orders, the last on June 5, 2026."},
+		{Role: transcript.RoleUser, Content: "Thanks, that's all!"},
+		{Role: transcript.RoleAssistant, Content: "You're welcome!"},
+	}}
+	card, err := personas.Extract(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(card.Goals) != 1 {
+		t.Fatalf("goals = %+v, want one", card.Goals)
+	}
+	if diff := cmp.Diff([]string{"Mason Rossi", "5"}, card.Goals[0].ExpectedOutputs); diff != "" {
+		t.Errorf("outputs (-want +got):\n%s", diff)
+	}
+}

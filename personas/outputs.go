@@ -52,6 +52,10 @@ func outputs(reply string, results []string) []string {
 		if hits[i].at != hits[j].at {
 			return hits[i].at < hits[j].at
 		}
+		// At one place, the longer match ("Mason Rossi", not "Mason").
+		if len(hits[i].text) != len(hits[j].text) {
+			return len(hits[i].text) > len(hits[j].text)
+		}
 		return hits[i].text < hits[j].text
 	})
 	out := []string{}

@@ -36,18 +36,54 @@ func (s *Store) Flatten() map[string]string {
 	// About 14 fields a record; sizing the map up front halves the time.
 	out := make(map[string]string, 14*(len(s.Customers)+len(s.Orders)+len(s.Products)*4))
 	flatten(out, "shop", s.Shop)
+	s.flattenSome(out, nil)
+	return out
+}
+
+// ChangesFrom returns what differs between base and s, the way Diff(base,
+// s) would, comparing only the records that write calls on s named, and
+// every segment and discount. s must have started equal to base and
+// changed only through Call, as a session's store against its fixture. It
+// costs a few records instead of the whole store.
+func (s *Store) ChangesFrom(base *Store) []Change {
+	keep := func(id string) bool { return s.touched[id] }
+	a, b := map[string]string{}, map[string]string{}
+	base.flattenSome(a, keep)
+	s.flattenSome(b, keep)
+	return diffFlat(a, b)
+}
+
+func (s *Store) touch(args json.RawMessage) {
+	if s.touched == nil {
+		s.touched = map[string]bool{}
+	}
+	for _, id := range IDPattern.FindAllString(string(args), -1) {
+		s.touched[id] = true
+	}
+}
+
+// flattenSome adds customers, orders and products (with their variants)
+// that keep accepts (all when keep is nil), and every segment and discount.
+func (s *Store) flattenSome(out map[string]string, keep func(id string) bool) {
 	for _, c := range s.Customers {
-		flatten(out, "customers/"+c.ID, c, "id")
+		if keep == nil || keep(c.ID) {
+			flatten(out, "customers/"+c.ID, c, "id")
+		}
+	}
+	for _, o := range s.Orders {
+		if keep == nil || keep(o.ID) {
+			flatten(out, "orders/"+o.ID, o, "id")
+		}
 	}
 	for _, p := range s.Products {
+		if keep != nil && !keep(p.ID) && !slices.ContainsFunc(p.Variants, func(v Variant) bool { return keep(v.ID) }) {
+			continue
+		}
 		flatten(out, "products/"+p.ID, p, "id", "variants")
 		for _, v := range p.Variants {
 			flatten(out, "variants/"+v.ID, v, "id")
 			out["variants/"+v.ID+"/product_id"] = canonical(p.ID)
 		}
-	}
-	for _, o := range s.Orders {
-		flatten(out, "orders/"+o.ID, o, "id")
 	}
 	for _, g := range s.Segments {
 		flatten(out, "segments/"+strings.ToLower(g.Name), g, "id", "created_at")
@@ -61,7 +97,6 @@ func (s *Store) Flatten() map[string]string {
 		}
 		out[key+"/segment"] = canonical(seg)
 	}
-	return out
 }
 
 // flatten adds one record's fields under prefix, by their JSON names,
@@ -128,7 +163,10 @@ func marshal(v any) ([]byte, error) {
 // Diff compares two stores by their flattened forms and returns every
 // difference, sorted by path.
 func Diff(want, got *Store) []Change {
-	w, g := want.Flatten(), got.Flatten()
+	return diffFlat(want.Flatten(), got.Flatten())
+}
+
+func diffFlat(w, g map[string]string) []Change {
 	var out []Change
 	for p, wv := range w {
 		if gv := g[p]; gv != wv {

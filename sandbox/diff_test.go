@@ -123,3 +123,25 @@ func BenchmarkStore_Flatten(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(s.Flatten())), "keys")
 }
+
+func TestStore_ChangesFrom(t *testing.T) {
+	base := sandbox.Fixture()
+	s := base.Clone()
+	calls := []struct{ tool, args string }{
+		{"update_customer", `{"customer_id":"cus_1001","add_tags":["wholesale-lead"]}`},
+		{"update_variant", `{"variant_id":"var_3001","price":51}`},
+		{"create_segment", `{"name":"Big spenders","query":"amount_spent > 1000"}`},
+		{"get_customer", `{"customer_id":"cus_1002"}`},
+	}
+	for _, c := range calls {
+		if _, err := s.Call(c.tool, json.RawMessage(c.args)); err != nil {
+			t.Fatalf("%s: %v", c.tool, err)
+		}
+	}
+	if diff := cmp.Diff(sandbox.Diff(base, s), s.ChangesFrom(base)); diff != "" {
+		t.Errorf("ChangesFrom disagrees with Diff (-Diff +ChangesFrom):\n%s", diff)
+	}
+	if got := base.Clone().ChangesFrom(base); len(got) != 0 {
+		t.Errorf("an untouched clone has changes: %v", got)
+	}
+}

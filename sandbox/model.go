@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -25,6 +26,10 @@ type Store struct {
 	Orders    []Order    `json:"orders"`
 	Segments  []Segment  `json:"segments"`
 	Discounts []Discount `json:"discounts"`
+
+	// touched holds the IDs write calls named, so ChangesFrom compares
+	// only the records that can differ.
+	touched map[string]bool
 }
 
 // Shop names the merchant.
@@ -183,6 +188,7 @@ func (s *Store) Clone() *Store {
 	}
 	c.Segments = slices.Clone(s.Segments)
 	c.Discounts = slices.Clone(s.Discounts)
+	c.touched = maps.Clone(s.touched)
 	for i := range c.Discounts {
 		d := &c.Discounts[i]
 		d.ProductIDs = slices.Clone(d.ProductIDs)

@@ -155,6 +155,9 @@ func TestClient_Call_Refused(t *testing.T) {
 		if d := sandbox.Diff(sandbox.Fixture(), ss.Store()); len(d) != 1 {
 			t.Errorf("store after close: %v, want the one tag change", d)
 		}
+		if d := ss.Final().ChangesFrom(sandbox.Fixture()); len(d) != 1 || d[0].Path != "customers/cus_1001/tags" {
+			t.Errorf("Final: %v, want the one tag change", d)
+		}
 	})
 	t.Run("ErrMalformedBody", func(t *testing.T) {
 		msg, err := nc.Request(svc.Subject(), []byte("not json"), 5*time.Second)

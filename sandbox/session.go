@@ -85,6 +85,16 @@ func (ss *Session) Close() {
 	ss.mu.Unlock()
 }
 
+// Final closes the session and returns its store as the calls left it.
+// Nothing can change a closed session's store, so it is not copied; the
+// caller must not change it either.
+func (ss *Session) Final() *Store {
+	ss.Close()
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return ss.store
+}
+
 // push queues a call and reports whether the caller must start draining.
 func (ss *Session) push(p pendingCall) bool {
 	ss.qmu.Lock()

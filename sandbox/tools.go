@@ -82,6 +82,9 @@ func IsWrite(name string) bool {
 // or ID, CodeBadRequest for arguments that fail the schema, CodeInvalid for
 // well-formed arguments the store refuses (bad query, duplicate name or
 // code), CodeInternal for a bug. A failed call changes nothing.
+//
+// A write changes only the records its arguments name by ID, and segments
+// and discounts; ChangesFrom relies on it.
 func (s *Store) Call(name string, args json.RawMessage) (json.RawMessage, error) {
 	if err := ValidateArgs(name, args); err != nil {
 		return nil, err
@@ -89,6 +92,9 @@ func (s *Store) Call(name string, args json.RawMessage) (json.RawMessage, error)
 	res, err := lookupTool(name).run(s, orEmptyObject(args))
 	if err != nil {
 		return nil, err
+	}
+	if IsWrite(name) {
+		s.touch(args)
 	}
 	b, err := marshal(res)
 	if err != nil {
