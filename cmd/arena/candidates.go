@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/merchantarena/merchantarena/arena"
+	"github.com/merchantarena/merchantarena/candidates"
+	"github.com/merchantarena/merchantarena/candidates/mutants"
+)
+
+// CandidatesCommand serves the reference builds or lists builds on a bus.
+type CandidatesCommand struct {
+	m *Main
+}
+
+const candidatesSummary = `Work with candidate builds. "serve" runs reference builds as their own process
+until interrupted, so another process's "arena run --nats URL" plays them like
+any outside build; with no --nats it starts an in-process NATS server and prints
+its URL. "ls" lists the builds discovered on a bus (micro services with
+metadata arena.kind=candidate).`
+
+const candidatesExamples = `  arena candidates serve                                   # all reference builds, own NATS
+  arena candidates serve --nats nats://127.0.0.1:4222 --builds golden,slow
+  arena candidates ls --nats nats://127.0.0.1:4222 --format json`
+
+// Run dispatches serve and ls.
+func (c *CandidatesCommand) Run(ctx context.Context, args []string) error {
+	sub := ""
+	if len(args) > 0 {
+		sub, args = args[0], args[1:]
+	}
+	switch sub {
+	case "serve":
+		return c.serve(ctx, args)
+	case "ls", "list":
+		return c.list(ctx, args)
+	case "-h", "--help", "help":
+		c.m.newFlagSet("candidates", candidatesSummary, candidatesExamples).printUsage(c.m.Stdout)
+		return errHelp
+	}
+	return usageErrorf("candidates: want a subcommand: serve or ls").try("arena candidates --help")
+}
+
+func (c *CandidatesCommand) serve(ctx context.Context, args []string) error {
+	fs := c.m.newFlagSet("candidates serve", candidatesSummary, candidatesExamples)
+	builds := fs.String("builds", "all", "reference builds to serve: all, or a comma-separated list of "+strings.Join(mutants.Names(), ", "))
+	logs := fs.String("logs", "", "logs the builds replay (default: the bundled examples)")
+	dataDir := fs.String("data-dir", ".arena", "folder for the in-process NATS server's data")
+	port := fs.Int("port", 0, "port of the in-process NATS server (default: any free port)")
+	nf := addNATSFlags(fs)
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	names, err := referenceList(*builds)
+	if err != nil {
+		return err
+	}
+	logger, err := fs.logger()
+	if err != nil {
+		return err
+	}
+	convs, _, err := loadConversations(*logs, "", false, logger)
+	if err != nil {
+		return err
+	}
+	connect, err := nf.config(c.m.Getenv)
+	if err != nil {
+		return err
+	}
+	bus, err := arena.OpenBus(arena.BusConfig{URL: nf.url, Connect: connect, DataDir: *dataDir, Port: *port})
+	if err != nil {
+		return err
+	}
+	defer bus.Close()
+	svcs, err := arena.ServeReferences(bus.Conn, convs, names, logger)
+	if err != nil {
+		return err
+	}
+	for _, s := range svcs {
+		in := s.Info()
+		logger.Info("serving", "build", in.Name, "version", in.Version, "subject", in.Subject)
+	}
+	logger.Info("reference builds ready; stop with Ctrl-C", "nats", bus.URL, "builds", len(svcs))
+	<-ctx.Done()
+	return arena.StopAll(svcs)
+}
+
+func (c *CandidatesCommand) list(ctx context.Context, args []string) error {
+	fs := c.m.newFlagSet("candidates ls", candidatesSummary, candidatesExamples)
+	format := fs.String("format", "table", "output format: table, json, md, csv")
+	nf := addNATSFlags(fs)
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if err := checkFormat(*format); err != nil {
+		return err
+	}
+	if nf.url == "" {
+		return usageErrorf("candidates ls needs --nats URL: there is no bus to list without one").try("arena candidates ls --nats nats://127.0.0.1:4222")
+	}
+	connect, err := nf.config(c.m.Getenv)
+	if err != nil {
+		return err
+	}
+	bus, err := arena.OpenBus(arena.BusConfig{URL: nf.url, Connect: connect})
+	if err != nil {
+		return err
+	}
+	defer bus.Close()
+	infos, err := candidates.Discover(ctx, bus.Conn)
+	if err != nil {
+		return err
+	}
+	t := table{Header: []string{"build", "version", "replicas", "reference", "defect", "subject"}, Value: infos}
+	for _, in := range infos {
+		t.Rows = append(t.Rows, []string{in.Name, in.Version, strconv.Itoa(in.Replicas),
+			orDash(in.Metadata[mutants.MetaReference]), orDash(in.Metadata[mutants.MetaDefect]), in.Subject})
+	}
+	if len(infos) == 0 && *format == "table" {
+		fmt.Fprintln(c.m.Stderr, "no build answered on", nf.url)
+	}
+	return render(c.m.Stdout, *format, t)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,136 @@
+// Command arena decides whether an AI store assistant's next build is fit to
+// ship: it plays merchants extracted from logged conversations against
+// candidate builds over NATS, validates and scores every conversation, and
+// keeps the verdicts in SQLite. Run "arena help" for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := NewMain().Run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// Main holds what every command shares: where output goes and how the
+// environment is read. Tests build one with buffers and call Run.
+type Main struct {
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	// IsTerminal reports whether progress bars may be drawn on Stderr.
+	IsTerminal bool
+}
+
+// NewMain returns a Main wired to the process.
+func NewMain() *Main {
+	return &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, IsTerminal: stderrIsTerminal()}
+}
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailed  = 1 // gate blocked, check failed
+	exitUsage   = 2 // usage or input error
+	exitUnknown = 2 // run error: something we could not decide
+)
+
+// command is one subcommand.
+type command interface {
+	Run(ctx context.Context, args []string) error
+}
+
+// Run dispatches args to a subcommand and maps its error to an exit code.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	cmd, rest, err := m.lookup(args)
+	if err == nil {
+		err = cmd.Run(ctx, rest)
+	}
+	return m.exitCode(err)
+}
+
+func (m *Main) lookup(args []string) (command, []string, error) {
+	if len(args) == 0 {
+		fmt.Fprint(m.Stderr, m.usage())
+		return nil, nil, errSilentUsage
+	}
+	name, rest := args[0], args[1:]
+	switch name {
+	case "run":
+		return &RunCommand{m: m}, rest, nil
+	case "leaderboard":
+		return &LeaderboardCommand{m: m}, rest, nil
+	case "logs":
+		return &LogsCommand{m: m}, rest, nil
+	case "candidates":
+		return &CandidatesCommand{m: m}, rest, nil
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(m.Stdout, m.usage())
+		return nil, nil, errHelp
+	case "version", "--version":
+		fmt.Fprintln(m.Stdout, "arena", version)
+		return nil, nil, errHelp
+	}
+	return nil, nil, usageErrorf("unknown command %q", name).try("arena help")
+}
+
+func (m *Main) usage() string {
+	return `arena decides whether an AI store assistant's next build is fit to ship.
+
+Usage:
+  arena <command> [flags]
+
+Commands:
+  run          play personas against candidate builds and rank them
+  leaderboard  print the ranking stored in a results file
+  logs         read conversation logs (inspect)
+  candidates   serve the reference builds, or list builds on the bus
+  version      print the version
+
+Examples:
+  arena run                          # bundled examples, reference builds, in-process NATS
+  arena leaderboard --format md      # the last run, as a Markdown table
+  arena logs inspect ../shared/data/tau2-bench/retail/results-gpt-4.1-40sims.json
+
+Run "arena <command> --help" for a command's flags and examples.
+`
+}
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+func (m *Main) exitCode(err error) int {
+	var ue *usageError
+	var ee *exitError
+	switch {
+	case err == nil, errors.Is(err, errHelp):
+		return exitOK
+	case errors.Is(err, errSilentUsage):
+		return exitUsage
+	case errors.As(err, &ee):
+		if ee.err != nil {
+			fmt.Fprintf(m.Stderr, "arena: %v\n", ee.err)
+		}
+		return ee.code
+	case errors.As(err, &ue):
+		fmt.Fprintf(m.Stderr, "arena: %s\n", ue.msg)
+		if ue.hint != "" {
+			fmt.Fprintf(m.Stderr, "Try: %s\n", ue.hint)
+		}
+		return exitUsage
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(m.Stderr, "arena: interrupted")
+		return exitUnknown
+	}
+	fmt.Fprintf(m.Stderr, "arena: %v\n", err)
+	return exitUnknown
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/merchantarena/merchantarena/arena"
+	"github.com/merchantarena/merchantarena/candidates/mutants"
+	"github.com/merchantarena/merchantarena/results"
+)
+
+// RunCommand plays personas against candidate builds and ranks them.
+type RunCommand struct {
+	m *Main
+}
+
+const runSummary = `Play merchants extracted from conversation logs against candidate builds over
+NATS, validate and score every session, store the verdicts in SQLite and print
+the leaderboard.
+
+With no flags it needs nothing but this binary: it starts an in-process NATS
+server (JetStream on, data under --data-dir) and prints its URL so outside
+builds can join, serves the reference builds (golden, tag-hacker, opt-out,
+hallucinator, wrong-enum, crashy, slow) in-process, plays the bundled example
+conversations against them and every other build discovered on the bus, and
+writes arena.db. With no LLM configured the offline path runs: heuristic
+personas, verbatim merchants, procedural judges.`
+
+const runExamples = `  arena run                                     # everything bundled, in-process NATS
+  arena run --candidates golden,tag-hacker      # only these builds play
+  arena run --logs logs/march.jsonl --trials 3  # your logs, three trials each
+  arena run --nats nats://10.0.0.5:4222 --references none   # outside builds only
+  arena run --resume latest                     # finish an interrupted run
+  arena run --format json > report.json`
+
+// Run parses flags and runs the arena.
+func (c *RunCommand) Run(ctx context.Context, args []string) error {
+	fs := c.m.newFlagSet("run", runSummary, runExamples)
+	var (
+		logs        = fs.String("logs", "", "conversation log to extract personas from (default: the bundled examples)")
+		logFormat   = fs.String("logs-format", "", "format of --logs: jsonl, tau-bench, tau2-bench (default: detect)")
+		strict      = fs.Bool("strict", false, "fail on any bad record in --logs instead of skipping it")
+		dbPath      = fs.String("db", "arena.db", "results file (SQLite)")
+		format      = fs.String("format", "table", "output format: table, json, md, csv")
+		cands       = fs.String("candidates", "", "comma-separated builds that play (default: every build on the bus)")
+		refs        = fs.String("references", "all", "reference builds to serve in-process: all, none, or a comma-separated list")
+		trials      = fs.Int("trials", 1, "trials per persona and build")
+		concurrency = fs.Int("concurrency", arena.DefaultConcurrency, "sessions played at once")
+		turnTimeout = fs.Duration("turn-timeout", arena.DefaultTurnTimeout, "how long a build may take for one turn")
+		maxTurns    = fs.Int("max-turns", 20, "merchant turns per session at most")
+		resume      = fs.String("resume", "", "resume this run ID (or \"latest\"), skipping recorded sessions")
+		dataDir     = fs.String("data-dir", ".arena", "folder for the embedded NATS server's JetStream data")
+		port        = fs.Int("port", 0, "port of the embedded NATS server (default: any free port)")
+	)
+	nc := addNATSFlags(fs)
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("run takes no arguments, got %q", fs.Args()).try("arena run --help")
+	}
+	if err := checkFormat(*format); err != nil {
+		return err
+	}
+	if *trials < 1 || *concurrency < 1 || *maxTurns < 1 || *turnTimeout <= 0 {
+		return usageErrorf("--trials, --concurrency, --max-turns and --turn-timeout must be positive").try("arena run --help")
+	}
+	references, err := referenceList(*refs)
+	if err != nil {
+		return err
+	}
+	logger, err := fs.logger()
+	if err != nil {
+		return err
+	}
+	convs, source, err := loadConversations(*logs, *logFormat, *strict, logger)
+	if err != nil {
+		return err
+	}
+	db, err := results.Open(ctx, *dbPath)
+	if err != nil {
+		return fmt.Errorf("%w\nTry: check that %s is an arena results file, or pass another --db", err, *dbPath)
+	}
+	defer db.Close()
+	runID, err := resolveRun(ctx, db, *resume)
+	if err != nil {
+		return err
+	}
+	connect, err := nc.config(c.m.Getenv)
+	if err != nil {
+		return err
+	}
+	bar := c.m.newProgress("sessions")
+	defer bar.finish()
+	cfg := arena.Config{
+		Bus:           arena.BusConfig{URL: nc.url, Connect: connect, DataDir: *dataDir, Port: *port},
+		DB:            db,
+		Conversations: convs,
+		References:    references,
+		Candidates:    splitList(*cands),
+		Trials:        *trials, Concurrency: *concurrency, TurnTimeout: *turnTimeout, MaxTurns: *maxTurns,
+		Resume: runID,
+		Settings: map[string]any{
+			"logs": source, "candidates": *cands, "references": *refs, "trials": *trials,
+			"concurrency": *concurrency, "turn_timeout": turnTimeout.String(), "max_turns": *maxTurns,
+			"nats": nc.url, "mode": arena.ModeOffline,
+		},
+		Logger:    logger,
+		Listening: func(url string) { logger.Info("nats ready; outside builds can join", "url", url) },
+		Progress:  bar.update,
+	}
+	if fs.logLevel == "debug" {
+		cfg.BuildLogger = logger
+	}
+	start := time.Now()
+	rep, err := arena.Execute(ctx, cfg)
+	bar.finish()
+	if err != nil {
+		if errors.Is(err, context.Canceled) && rep != nil && rep.Run.ID != "" {
+			return fmt.Errorf("run %s interrupted\nTry: arena run --resume %s", rep.Run.ID, rep.Run.ID)
+		}
+		return err
+	}
+	logger.Info("run finished", "run", rep.Run.ID, "played", rep.Summary.Played, "skipped", rep.Summary.Skipped,
+		"errors", rep.Summary.Errors, "timeouts", rep.Summary.Timeouts, "db", db.Path())
+	return printRunReport(c.m, *format, rep, *trials, time.Since(start))
+}
+
+// referenceList reads --references: all (nil), none (empty), or names.
+func referenceList(v string) ([]string, error) {
+	switch v {
+	case "all", "":
+		return nil, nil
+	case "none":
+		return []string{}, nil
+	}
+	names := splitList(v)
+	known := strings.Join(mutants.Names(), ",")
+	for _, n := range names {
+		if !strings.Contains(","+known+",", ","+n+",") {
+			return nil, usageErrorf("--references: no reference build %q", n).try("one of all, none, " + known)
+		}
+	}
+	return names, nil
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// resolveRun turns --resume into a run ID: "" for a new run, "latest" for
+// the file's newest run.
+func resolveRun(ctx context.Context, db *results.DB, resume string) (string, error) {
+	switch resume {
+	case "":
+		return "", nil
+	case "latest":
+		r, err := db.LatestRun(ctx)
+		if err != nil {
+			return "", usageErrorf("--resume latest: %v", err).try("arena run (a new run)")
+		}
+		return r.ID, nil
+	}
+	if _, err := db.Run(ctx, resume); err != nil {
+		return "", usageErrorf("--resume %s: %v", resume, err).try("arena leaderboard --format json to list runs")
+	}
+	return resume, nil
+}
+
+func printRunReport(m *Main, format string, rep *arena.Report, trials int, took time.Duration) error {
+	if format == "json" {
+		return render(m.Stdout, format, table{Value: rep})
+	}
+	if format == "table" || format == "md" {
+		fmt.Fprintf(m.Stdout, "%s\n\n", runHeadline(rep, trials, took))
+	}
+	return render(m.Stdout, format, leaderboardTable(rep.Leaderboard, rep.Kinds))
+}
+
+func runHeadline(rep *arena.Report, trials int, took time.Duration) string {
+	s := rep.Summary
+	head := fmt.Sprintf("Run %s: %s path (heuristic personas, verbatim merchants, procedural judges, no LLM)\n"+
+		"%d personas x %d builds x %d trial(s) = %d sessions: %d played",
+		rep.Run.ID, rep.Mode, rep.Personas, len(rep.Targets), trials, s.Planned, s.Played)
+	if s.Skipped > 0 {
+		head += fmt.Sprintf(", %d already done", s.Skipped)
+	}
+	return head + fmt.Sprintf(" in %s; results in %s", took.Round(time.Millisecond), rep.DBPath)
+}
