@@ -20,7 +20,9 @@ import (
 
 // Defaults for a Runner.
 const (
-	DefaultConcurrency = 16
+	// DefaultConcurrency: sessions mostly wait on builds, so many run at
+	// once even on two cores.
+	DefaultConcurrency = 32
 	DefaultTurnTimeout = 5 * time.Second
 )
 

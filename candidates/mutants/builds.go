@@ -13,6 +13,8 @@ import (
 // Version is the version every reference build announces.
 const Version = "1.0.0"
 
+const maxConcurrent = 128
+
 // Metadata keys the reference builds announce beside arena.kind.
 const (
 	MetaReference = "arena.reference"
@@ -36,6 +38,9 @@ func Build(name string, lib *Library) (candidates.Build, error) {
 		Description: spec.description,
 		Metadata:    map[string]string{MetaReference: "mutant", MetaDefect: spec.kind},
 		Handler:     &player{lib: lib, d: spec.defect},
+		// Replaying a log is cheap; a small slot limit would turn slow's
+		// stalls into busy errors for the turns queued behind them.
+		MaxConcurrent: maxConcurrent,
 	}, nil
 }
 

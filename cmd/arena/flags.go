@@ -23,6 +23,9 @@ type flagSet struct {
 
 	logLevel  string
 	logFormat string
+	// positional holds the arguments that are not flags, wherever they
+	// stood: "inspect FILE --format json" works like "inspect --format json FILE".
+	positional []string
 }
 
 func (m *Main) newFlagSet(name, summary, examples string) *flagSet {
@@ -49,7 +52,7 @@ func (fs *flagSet) printUsage(w io.Writer) {
 // (exit 2) whose hint is the command's --help.
 func (fs *flagSet) parse(args []string) error {
 	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
+	err := fs.parseInterspersed(args)
 	fs.SetOutput(fs.m.Stderr)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -59,6 +62,24 @@ func (fs *flagSet) parse(args []string) error {
 		return usageErrorf("%s: %v", fs.Name(), err).try("arena " + fs.Name() + " --help")
 	}
 	return nil
+}
+
+func (fs *flagSet) parseInterspersed(args []string) error {
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		rest := fs.Args()
+		switch {
+		case len(rest) == 0:
+			return nil
+		case rest[0] == "--":
+			fs.positional = append(fs.positional, rest[1:]...)
+			return nil
+		}
+		fs.positional = append(fs.positional, rest[0])
+		args = rest[1:]
+	}
 }
 
 // logger builds the charmbracelet logger on stderr; only cmd/arena does.

@@ -53,11 +53,11 @@ func (c *LogsCommand) inspect(_ context.Context, args []string) error {
 	if err := checkFormat(*format); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
+	if len(fs.positional) == 0 {
 		return usageErrorf("logs inspect: name at least one log file").try("arena logs inspect FILE")
 	}
 	var reports []inspection
-	for _, path := range fs.Args() {
+	for _, path := range fs.positional {
 		log, err := transcript.ReadFile(path, transcript.Options{Format: *logFormat, Strict: *strict})
 		if err != nil {
 			return inputError(err)

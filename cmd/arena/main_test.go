@@ -193,8 +193,8 @@ func TestLogsInspect(t *testing.T) {
 	if strict.code != 2 || !strings.Contains(strict.stderr, "broken.jsonl:2:") {
 		t.Fatalf("--strict: exit %d\n%s", strict.code, strict.stderr)
 	}
-	table := run(t, t.Context(), nil, "logs", "inspect", "testdata/broken.jsonl")
-	if table.code != 0 || !strings.Contains(table.stdout, "conversations") || !strings.Contains(table.stderr, "broken.jsonl:2:") {
+	table := run(t, t.Context(), nil, "logs", "inspect", "testdata/broken.jsonl", "--format", "md")
+	if table.code != 0 || !strings.Contains(table.stdout, "| conversations | 2 |") || !strings.Contains(table.stderr, "broken.jsonl:2:") {
 		t.Fatalf("table: exit %d\n%s\n%s", table.code, table.stdout, table.stderr)
 	}
 }

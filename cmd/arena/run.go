@@ -59,8 +59,8 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageErrorf("run takes no arguments, got %q", fs.Args()).try("arena run --help")
+	if len(fs.positional) > 0 {
+		return usageErrorf("run takes no arguments, got %q", fs.positional).try("arena run --help")
 	}
 	if err := checkFormat(*format); err != nil {
 		return err
