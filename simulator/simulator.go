@@ -18,12 +18,29 @@ const (
 	StopGaveUp     StopReason = "gave_up"
 )
 
-// Decision is the merchant's next move: a message, or a stop with a reason.
+// Decision is the merchant's next move: a message, or a stop with a reason,
+// and, from merchants that track them, where each goal stands.
 type Decision struct {
 	Message string
 	Stop    bool
 	Reason  StopReason
+	Goals   []GoalStatus
+	// Note is the merchant's own account of its decision, for the record.
+	Note string
 }
+
+// GoalStatus is the merchant's view of one goal.
+type GoalStatus struct {
+	Goal   string `json:"goal"`
+	Status string `json:"status"` // GoalPending, GoalDone or GoalFailed
+}
+
+// Goal statuses a merchant reports.
+const (
+	GoalPending = "pending"
+	GoalDone    = "done"
+	GoalFailed  = "failed"
+)
 
 // Merchant plays the merchant. Next sees the whole visible dialogue so far
 // (merchant and assistant messages; tool internals are the caller's to
