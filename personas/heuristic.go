@@ -11,14 +11,17 @@ import (
 )
 
 // HeuristicVersion names the heuristic extractor and its rules; bump it when
-// the rules change so that cards get new IDs.
-const HeuristicVersion = "heuristic/1"
+// the rules change so that cards get new IDs. Version 2: a goal owns only
+// the tool results inside its own span; version 1 let results logged after
+// a sign-off leak into the next goal's expected outputs.
+const HeuristicVersion = "heuristic/2"
 
 // Extract builds a card from one conversation without an LLM. Every merchant
 // message that does not answer the assistant's question and is not a
-// sign-off opens a goal; tool calls until the next goal are that goal's
-// expected actions; facts from tool results repeated in the goal's last reply
-// are its expected outputs; answers to the assistant's questions are facts.
+// sign-off opens a goal; tool calls until the next goal (or a sign-off) are
+// that goal's expected actions; facts from those tool results repeated in the
+// goal's last reply are its expected outputs; answers to the assistant's
+// questions are facts. The card is checked with Validate.
 func Extract(c transcript.Conversation) (Card, error) {
 	hash, err := SourceHash(c)
 	if err != nil {
@@ -34,16 +37,27 @@ func Extract(c transcript.Conversation) (Card, error) {
 		Goals:     []Goal{},
 		Script:    []string{},
 	}
-	g := goalBuilder{card: &card}
-	for _, m := range c.Messages {
-		g.add(m)
-	}
-	g.finish()
-	if len(card.Script) == 0 {
+	turns := merchantTurns(c)
+	if len(turns) == 0 {
 		return Card{}, fmt.Errorf("extract %s: no merchant message", c.ID)
 	}
+	p := classify(turns)
+	sp := spans(c, p.starts(), p.ends)
+	for i, t := range p.goals {
+		g := Goal{
+			ID: goalID(i), Turn: t.Turn, Request: t.Text,
+			ExpectedActions: sp[i].actions, ExpectedOutputs: sp[i].outputs(),
+		}
+		g.SuccessTest = successTest(&g)
+		card.Goals = append(card.Goals, g)
+	}
+	card.Facts = append(card.Facts, p.facts...)
+	card.Script = scriptOf(turns)
 	card.Opening = card.Script[0]
 	assignSkills(&card, orderedSkills(c))
+	if err := card.Validate(); err != nil {
+		return Card{}, fmt.Errorf("extract %s: %w", c.ID, err)
+	}
 	return card, nil
 }
 
@@ -72,115 +86,48 @@ func profileFrom(c transcript.Conversation) Profile {
 	return p
 }
 
-// goalBuilder walks a conversation once, keeping the goal being served.
-type goalBuilder struct {
-	card       *Card
-	cur        *Goal
-	lastAsk    string // last assistant text since the previous merchant turn
-	lastReply  string // last assistant text of the current goal
-	results    []string
-	turn       int
-	pendingIDs map[string]string // tool_call_id → tool name, unanswered
+// heuristicPlan is how the heuristic reads the merchant's turns.
+type heuristicPlan struct {
+	goals []merchantTurn // turns that open a goal
+	facts []string       // answers to the assistant's questions
+	ends  map[int]bool   // sign-offs, which close the open goal
 }
 
-func (g *goalBuilder) add(m transcript.Message) {
-	switch m.Role {
-	case transcript.RoleUser:
-		g.merchant(m.Content)
-	case transcript.RoleAssistant:
-		if m.Content != "" {
-			g.lastAsk, g.lastReply = m.Content, m.Content
-		}
-		if g.cur == nil {
-			return
-		}
-		for _, tc := range m.ToolCalls {
-			g.cur.ExpectedActions = append(g.cur.ExpectedActions, Action{
-				Tool: tc.Function.Name, Arguments: rawArgs(tc.Function.Arguments),
-			})
-		}
-	case transcript.RoleTool:
-		if !m.Error {
-			g.results = append(g.results, m.Content)
+// classify sorts the merchant's turns: an answer to the assistant's
+// question is a fact, a sign-off closes the open goal, and anything else
+// opens a goal (the first message always does).
+func classify(turns []merchantTurn) heuristicPlan {
+	p := heuristicPlan{ends: map[int]bool{}}
+	open := false
+	for _, t := range turns {
+		switch {
+		case open && t.answers():
+			p.facts = append(p.facts, t.Text)
+		case open && t.signsOff():
+			p.ends[t.Turn], open = true, false
+		default:
+			p.goals, open = append(p.goals, t), true
 		}
 	}
+	return p
 }
 
-func (g *goalBuilder) merchant(text string) {
-	g.turn++
-	g.card.Script = append(g.card.Script, text)
-	switch {
-	case g.cur != nil && asksQuestion(g.lastAsk):
-		g.card.Facts = append(g.card.Facts, text)
-	case g.cur != nil && isSignOff(text):
-		// The goal ends here: a courtesy reply to the sign-off must not
-		// become its last reply and wipe its expected outputs.
-		g.finish()
-	default:
-		g.finish()
-		g.cur = &Goal{
-			ID: fmt.Sprintf("g%d", len(g.card.Goals)+1), Turn: g.turn, Request: text,
-			ExpectedActions: []Action{}, ExpectedOutputs: []string{},
-		}
+func (p heuristicPlan) starts() []int {
+	out := make([]int, len(p.goals))
+	for i, t := range p.goals {
+		out[i] = t.Turn
 	}
-	g.lastAsk = ""
+	return out
 }
 
-// finish closes the current goal: its outputs are the facts its last reply
-// took from its tool results.
-func (g *goalBuilder) finish() {
-	if g.cur == nil {
-		return
-	}
-	g.cur.ExpectedOutputs = outputs(g.lastReply, g.results)
-	g.cur.SuccessTest = successTest(g.cur)
-	g.card.Goals = append(g.card.Goals, *g.cur)
-	g.cur, g.lastReply, g.results = nil, "", nil
-}
+func goalID(i int) string { return fmt.Sprintf("g%d", i+1) }
 
-func rawArgs(s string) json.RawMessage {
-	if json.Valid([]byte(s)) {
-		return json.RawMessage(s)
+func scriptOf(turns []merchantTurn) []string {
+	out := make([]string, len(turns))
+	for i, t := range turns {
+		out[i] = t.Text
 	}
-	b, _ := json.Marshal(s) // a string always marshals
-	return b
-}
-
-// asksQuestion reports whether an assistant message ends by asking the
-// merchant something, so the merchant's next message answers it.
-func asksQuestion(text string) bool {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return false
-	}
-	paras := strings.Split(text, "\n")
-	last := strings.TrimSpace(paras[len(paras)-1])
-	return strings.HasSuffix(last, "?") && !isOffer(last)
-}
-
-// isOffer is an assistant's closing courtesy ("Anything else I can help
-// with?"), which the merchant's next message does not answer.
-func isOffer(s string) bool {
-	s = strings.ToLower(s)
-	for _, p := range []string{"anything else", "something else", "help with anything", "else i can"} {
-		if strings.Contains(s, p) {
-			return true
-		}
-	}
-	return false
-}
-
-func isSignOff(text string) bool {
-	t := strings.ToLower(strings.TrimSpace(text))
-	if len(t) > 80 || strings.Contains(t, "?") {
-		return false
-	}
-	for _, p := range []string{"thanks", "thank you", "that's all", "that is all", "bye", "perfect", "great, that", "all set"} {
-		if strings.Contains(t, p) {
-			return true
-		}
-	}
-	return false
+	return out
 }
 
 func successTest(g *Goal) string {

@@ -11,7 +11,7 @@ import (
 	"github.com/merchantarena/merchantarena/transcript"
 )
 
-func mustLoad(t *testing.T, path string) transcript.Conversation {
+func mustLoad(t testing.TB, path string) transcript.Conversation {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
