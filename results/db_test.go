@@ -21,8 +21,8 @@ func TestOpen(t *testing.T) {
 		if err := raw.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
 			t.Fatal(err)
 		}
-		if version < 1 {
-			t.Errorf("user_version = %d, want >= 1", version)
+		if version != results.SchemaVersion {
+			t.Errorf("user_version = %d, want %d", version, results.SchemaVersion)
 		}
 		var names []string
 		rows, err := raw.Query(`SELECT name FROM sqlite_schema WHERE type IN ('table', 'view')
@@ -38,8 +38,8 @@ func TestOpen(t *testing.T) {
 			}
 			names = append(names, n)
 		}
-		want := []string{"candidates", "findings", "leaderboard", "messages", "personas", "runs",
-			"scores", "session_scores", "sessions", "tool_calls", "violations"}
+		want := []string{"candidates", "findings", "leaderboard", "llm_cache", "llm_calls", "messages",
+			"personas", "run_usage", "runs", "scores", "session_scores", "sessions", "tool_calls", "violations"}
 		if diff := cmp.Diff(want, names); diff != "" {
 			t.Errorf("tables and views (-want +got):\n%s", diff)
 		}
@@ -91,8 +91,8 @@ func TestOpen(t *testing.T) {
 				t.Errorf("concurrent Open: %v", err)
 			}
 		}
-		if got := userVersion(t, path); got != 1 {
-			t.Errorf("user_version = %d, want 1", got)
+		if got := userVersion(t, path); got != results.SchemaVersion {
+			t.Errorf("user_version = %d, want %d", got, results.SchemaVersion)
 		}
 	})
 

@@ -17,7 +17,8 @@ var (
 	ErrSessionNotFound = errors.New("session not found")
 	// ErrInvalid matches every *InvalidError.
 	ErrInvalid = errors.New("invalid record")
-	// ErrWriterClosed means Add or Flush was called after Writer.Close.
+	// ErrWriterClosed means Add, AddCall or Flush was called after
+	// Writer.Close.
 	ErrWriterClosed = errors.New("results writer closed")
 
 	errInvalidJSON = errors.New("not valid JSON")
@@ -28,7 +29,7 @@ var (
 // record (its kind, its position in the slice the caller passed and its key)
 // and the field at fault. Other records of the same call are still written.
 type InvalidError struct {
-	Kind  string // "run", "candidate", "persona" or "session"
+	Kind  string // "run", "candidate", "persona", "session" or "llm_call"
 	Index int    // position in the slice passed; 0 for a single record
 	Key   string // the record's key as the caller gave it
 	Field string // such as "status" or "tool_calls[2].validation"

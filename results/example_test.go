@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/merchantarena/merchantarena/llm"
 	"github.com/merchantarena/merchantarena/results"
 	"github.com/merchantarena/merchantarena/transcript"
 )
@@ -124,4 +125,48 @@ func ExampleDB_LatestRun() {
 	_, err := db.LatestRun(context.Background())
 	fmt.Println(err)
 	// Output: latest run: no runs in the results file
+}
+
+func ExampleDB_RunUsage() {
+	ctx := context.Background()
+	db, done := exampleDB()
+	defer done()
+
+	// In a run, llm.Config.OnCall hands each call to Writer.AddCall.
+	err := db.WriteLLMCalls(ctx, "run-1", []llm.Call{
+		{Role: llm.RoleJudge, Model: "gpt-judge", PromptTokens: 1200, CompletionTokens: 80, Cost: 0.002},
+		{Role: llm.RoleJudge, Model: "gpt-judge", Cached: true},
+		{Role: llm.RoleSimulator, Model: "gpt-sim", PromptTokens: 900, CompletionTokens: 40, Cost: 0.001, Retries: 1},
+	})
+	if err != nil {
+		panic(err)
+	}
+	usage, err := db.RunUsage(ctx, "run-1")
+	if err != nil {
+		panic(err)
+	}
+	for _, role := range llm.Roles() {
+		if t, ok := usage[role]; ok {
+			fmt.Printf("%s: %d calls, %d cached, %d retries, %d tokens, $%.3f\n",
+				role, t.Calls, t.CacheHits, t.Retries, t.PromptTokens+t.CompletionTokens, t.Cost)
+		}
+	}
+	// Output:
+	// simulator: 1 calls, 0 cached, 1 retries, 940 tokens, $0.001
+	// judge: 2 calls, 1 cached, 0 retries, 1280 tokens, $0.002
+}
+
+func ExampleDB_LLMCache() {
+	ctx := context.Background()
+	db, done := exampleDB()
+	defer done()
+
+	// Hand it to the client: llm.New(llm.Config{Cache: db.LLMCache(), ...}).
+	var cache llm.Cache = db.LLMCache()
+	if err := cache.Put(ctx, "sha256-of-the-request", "gpt-judge", []byte(`{"score":0.8}`)); err != nil {
+		panic(err)
+	}
+	v, ok, err := cache.Get(ctx, "sha256-of-the-request")
+	fmt.Println(string(v), ok, err)
+	// Output: {"score":0.8} true <nil>
 }

@@ -54,6 +54,8 @@ func MustRawDB(tb testing.TB, path string) *sql.DB {
 
 func ptr(f float64) *float64 { return &f }
 
+func seed(i int64) *int64 { return &i }
+
 // fullSession returns a session with every field and child filled: msgs
 // messages, calls tool calls, finds findings and two scores.
 func fullSession(key results.SessionKey, msgs, calls, finds int) results.Session {
@@ -72,6 +74,9 @@ func fullSession(key results.SessionKey, msgs, calls, finds int) results.Session
 		RawScore:         ptr(0.875),
 		GatedScore:       ptr(0.5),
 		Success:          true,
+		Simulator: results.SimulatorInfo{Model: "gpt-sim", Prompt: "merchant/1",
+			Seed: seed(7), Temperature: ptr(0.7)},
+		GoalStatus: json.RawMessage(`[{"goal":"g1","status":"done"}]`),
 	}
 	for i := range msgs {
 		s.Messages = append(s.Messages, message(i))
@@ -92,7 +97,8 @@ func fullSession(key results.SessionKey, msgs, calls, finds int) results.Session
 		})
 	}
 	s.Scores = []results.Score{
-		{Judge: "rubric", Criterion: "helpfulness", Score: 0.9, Gated: 0.5, Rationale: "turn 2 answers", Version: "v3"},
+		{Judge: "rubric", Criterion: "helpfulness", Score: 0.9, Gated: 0.5, Rationale: "turn 2 answers", Version: "v3",
+			CitedTurns: []int{2, 5}},
 		{Judge: "rubric", Criterion: "accuracy", Score: 0.85, Gated: 0.5, Rationale: "ids match", Version: "v3"},
 	}
 	return s

@@ -8,19 +8,25 @@ import (
 )
 
 // LeaderRow is one candidate's line in a run's leaderboard, as the
-// leaderboard view computes it. Cancelled sessions are counted in Cancelled
-// and left out of every other field; errors and timeouts score 0.
+// leaderboard view computes it. Cancelled sessions are counted in Cancelled,
+// and the other sessions flagged as simulator faults in SimulatorFaults;
+// both are left out of every other field. Errors and timeouts score 0.
 type LeaderRow struct {
 	RunID     string
 	Rank      int // 1 is best; ties share a rank
 	Candidate string
 	Version   string
-	// Sessions counts ok, error and timeout sessions.
+	// Sessions counts ok, error and timeout sessions that are no simulator
+	// fault.
 	Sessions, OK, Errors, Timeouts, Cancelled int
-	SuccessRate                               float64 // successful sessions / Sessions
-	MeanScore                                 float64 // mean gated score over Sessions
-	Violations                                int     // findings in those sessions
-	MeanTurns                                 float64
+	// SimulatorFaults counts the sessions the merchant spoiled (not
+	// cancelled, flagged Session.SimulatorFault): the merchant's failure,
+	// not the build's.
+	SimulatorFaults int
+	SuccessRate     float64 // successful sessions / Sessions
+	MeanScore       float64 // mean gated score over Sessions
+	Violations      int     // findings in those sessions
+	MeanTurns       float64
 	// LatencyP50 is the median of the sessions' median turn latency;
 	// LatencyP95 the 95th percentile (nearest rank) of their p95.
 	LatencyP50, LatencyP95 time.Duration
@@ -34,7 +40,7 @@ type LeaderRow struct {
 func (db *DB) Leaderboard(ctx context.Context, runID string) ([]LeaderRow, error) {
 	rows, err := db.r.QueryContext(ctx, `
 		SELECT run_id, rank, candidate, version, sessions, ok, errors, timeouts, cancelled,
-			success_rate, mean_score, violations, mean_turns, latency_p50_ms, latency_p95_ms,
+			simulator_faults, success_rate, mean_score, violations, mean_turns, latency_p50_ms, latency_p95_ms,
 			prompt_tokens, completion_tokens
 		FROM leaderboard WHERE run_id = ?
 		ORDER BY rank, candidate, version`, runID)
@@ -63,7 +69,7 @@ func scanLeaderRow(rows *sql.Rows) (LeaderRow, error) {
 		p50, p95              sql.NullFloat64
 	)
 	err := rows.Scan(&r.RunID, &r.Rank, &r.Candidate, &r.Version, &r.Sessions, &r.OK, &r.Errors,
-		&r.Timeouts, &r.Cancelled, &success, &score, &r.Violations, &turns, &p50, &p95,
+		&r.Timeouts, &r.Cancelled, &r.SimulatorFaults, &success, &score, &r.Violations, &turns, &p50, &p95,
 		&r.PromptTokens, &r.CompletionTokens)
 	if err != nil {
 		return LeaderRow{}, err

@@ -84,6 +84,48 @@ func TestDB_Leaderboard(t *testing.T) {
 		}
 	})
 
+	t.Run("SimulatorFaultsLeftOut", func(t *testing.T) {
+		db := MustOpenDB(t)
+		if err := db.PutRun(t.Context(), results.Run{ID: "r1", StartedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		ok, er, cn := results.StatusOK, results.StatusError, results.StatusCancelled
+		fault := func(s results.Session) results.Session {
+			s.SimulatorFault, s.FaultReason = true, "simulator fault: repeats the assistant's last message"
+			return s
+		}
+		ss := []results.Session{
+			verdict("r1", "p1", "a", 0, ok, true, ptr(1.0), 10*ms, 100*ms, 0),
+			verdict("r1", "p2", "a", 0, ok, false, ptr(0.5), 30*ms, 300*ms, 1),
+			fault(verdict("r1", "p3", "a", 0, ok, false, ptr(0), 1000*ms, 9000*ms, 4)),
+			fault(verdict("r1", "p4", "a", 0, er, false, nil, 2000*ms, 8000*ms, 0)),
+			fault(verdict("r1", "p5", "a", 0, cn, false, nil, 0, 0, 0)), // cancelled wins
+			verdict("r1", "p1", "b", 0, ok, true, ptr(0.5), 20*ms, 200*ms, 2),
+			verdict("r1", "p2", "b", 0, ok, true, ptr(0.5), 40*ms, 400*ms, 0),
+			fault(verdict("r1", "p1", "c", 0, ok, true, ptr(1.0), 5*ms, 5*ms, 0)),
+		}
+		if err := db.WriteSessions(t.Context(), ss); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Leaderboard(t.Context(), "r1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// a: (1 + .5)/2 = .75 over its two sound sessions, success 1/2; had
+		// its faults counted it would score (1 + .5 + 0 + 0)/4 = .375 and
+		// trail b's .5. p95 of {100, 300} is the 2nd. c has nothing sound.
+		a := results.LeaderRow{RunID: "r1", Rank: 1, Candidate: "a", Version: "1.0.0", Sessions: 2, OK: 2,
+			Cancelled: 1, SimulatorFaults: 2, SuccessRate: 0.5, MeanScore: 0.75, Violations: 1, MeanTurns: 3,
+			LatencyP50: 10 * ms, LatencyP95: 300 * ms, PromptTokens: 200, CompletionTokens: 20}
+		b := results.LeaderRow{RunID: "r1", Rank: 2, Candidate: "b", Version: "1.0.0", Sessions: 2, OK: 2,
+			SuccessRate: 1, MeanScore: 0.5, Violations: 2, MeanTurns: 3,
+			LatencyP50: 20 * ms, LatencyP95: 400 * ms, PromptTokens: 200, CompletionTokens: 20}
+		c := results.LeaderRow{RunID: "r1", Rank: 3, Candidate: "c", Version: "1.0.0", SimulatorFaults: 1}
+		if diff := gocmp.Diff([]results.LeaderRow{a, b, c}, got, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
+			t.Errorf("Leaderboard (-want +got):\n%s", diff)
+		}
+	})
+
 	t.Run("MatchesIndependentComputation", func(t *testing.T) {
 		db := MustOpenDB(t)
 		rng := rand.New(rand.NewPCG(1, 2))
@@ -134,6 +176,9 @@ func randomRun(rng *rand.Rand, run string, cands, personas, trials int) []result
 				if rng.IntN(10) > 0 {
 					s.GatedScore = ptr(float64(rng.IntN(9)) / 8)
 				}
+				if rng.IntN(8) == 0 {
+					s.SimulatorFault, s.FaultReason = true, "simulator fault: speaks as the assistant"
+				}
 				s.Turns, s.PromptTokens, s.CompletionTokens = rng.IntN(12), rng.IntN(5000), rng.IntN(900)
 				ss = append(ss, s)
 			}
@@ -143,7 +188,8 @@ func randomRun(rng *rand.Rand, run string, cands, personas, trials int) []result
 }
 
 // expectedBoard computes a run's leaderboard from the sessions in Go,
-// following the rules documented on LeaderRow.
+// following the rules documented on LeaderRow: cancelled first, then
+// simulator faults, are counted apart from everything else.
 func expectedBoard(run string, ss []results.Session) []results.LeaderRow {
 	groups := map[string][]results.Session{}
 	for _, s := range ss {
@@ -179,10 +225,15 @@ func expectedRow(run, cand string, group []results.Session) results.LeaderRow {
 	var wins int
 	var p50s, p95s []time.Duration
 	for _, s := range group {
-		switch s.Status {
-		case results.StatusCancelled:
+		if s.Status == results.StatusCancelled {
 			r.Cancelled++
 			continue
+		}
+		if s.SimulatorFault {
+			r.SimulatorFaults++
+			continue
+		}
+		switch s.Status {
 		case results.StatusOK:
 			r.OK++
 			if s.Success {

@@ -15,10 +15,14 @@ var ErrSchemaTooNew = errors.New("results file schema is newer than this build")
 //go:embed migrations/001_init.sql
 var migration001 string
 
+//go:embed migrations/002_llm.sql
+var migration002 string
+
 // migrations are applied in order; migration i brings the file to
 // user_version i+1. Append only: never edit or reorder a released one.
 var migrations = []string{
 	migration001,
+	migration002,
 }
 
 // migrate applies every migration the file lacks, each in its own immediate

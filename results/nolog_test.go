@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/merchantarena/merchantarena/llm"
 	"github.com/merchantarena/merchantarena/results"
 )
 
@@ -78,7 +79,12 @@ func TestNoLogging(t *testing.T) {
 		_ = db.WriteSessions(ctx, []results.Session{s, bad}) // the error is expected and checked elsewhere
 		w := results.NewWriter(db, 2, 0)
 		_ = w.Add(bad)
+		_ = w.AddCall("r1", llm.Call{Role: llm.RoleJudge, Err: secret, Retries: -1})
 		_ = w.Close()
+		_ = db.WriteLLMCalls(ctx, "r1", []llm.Call{{Role: llm.RoleJudge, Err: secret}, {Model: secret}})
+		_ = db.LLMCache().Put(ctx, "k", "m", []byte(secret))
+		_, _, _ = db.LLMCache().Get(ctx, "k")
+		_, _ = db.RunUsage(ctx, "r1")
 		_, _ = db.Leaderboard(ctx, "r1")
 		_, _ = db.Violations(ctx, "r1")
 		_, _ = db.Session(ctx, 12345)

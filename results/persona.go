@@ -101,3 +101,24 @@ func (db *DB) Persona(ctx context.Context, id string) (Persona, error) {
 	p.Card = rawJSON(crd)
 	return p, nil
 }
+
+// PersonaIDs returns the IDs of every stored persona, sorted.
+func (db *DB) PersonaIDs(ctx context.Context) ([]string, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id FROM personas ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("persona ids: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("persona ids: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("persona ids: %w", err)
+	}
+	return ids, nil
+}

@@ -81,16 +81,23 @@ func readSessionRow(ctx context.Context, tx *sql.Tx, id int64) (Session, error) 
 		started, finished   sql.NullString
 		dur, p50, p95       sql.NullFloat64
 		rawScore, gatedScre sql.NullFloat64
+		simModel, simPrompt sql.NullString
+		seed                sql.NullInt64
+		temp                sql.NullFloat64
+		goals               sql.NullString
 	)
 	err := tx.QueryRowContext(ctx, `
 		SELECT s.id, s.run_id, s.persona_id, c.name, c.version, s.trial, s.status, s.stop_reason,
 			s.turns, s.started_at, s.finished_at, s.duration_ms, s.latency_p50_ms, s.latency_p95_ms,
-			s.prompt_tokens, s.completion_tokens, s.error, s.raw_score, s.gated_score, s.success
+			s.prompt_tokens, s.completion_tokens, s.error, s.raw_score, s.gated_score, s.success,
+			s.simulator_model, s.simulator_prompt, s.seed, s.temperature, s.goal_status,
+			s.simulator_fault, s.fault_reason
 		FROM sessions s JOIN candidates c ON c.id = s.candidate_id
 		WHERE s.id = ?`, id).Scan(
 		&s.ID, &s.Key.Run, &s.Key.Persona, &s.Key.Candidate, &s.Key.Version, &s.Key.Trial,
 		&s.Status, &s.StopReason, &s.Turns, &started, &finished, &dur, &p50, &p95,
-		&s.PromptTokens, &s.CompletionTokens, &s.Error, &rawScore, &gatedScre, &s.Success)
+		&s.PromptTokens, &s.CompletionTokens, &s.Error, &rawScore, &gatedScre, &s.Success,
+		&simModel, &simPrompt, &seed, &temp, &goals, &s.SimulatorFault, &s.FaultReason)
 	if err != nil {
 		return Session{}, err
 	}
@@ -102,6 +109,9 @@ func readSessionRow(ctx context.Context, tx *sql.Tx, id int64) (Session, error) 
 	}
 	s.Duration, s.LatencyP50, s.LatencyP95 = millis(dur), millis(p50), millis(p95)
 	s.RawScore, s.GatedScore = floatPtr(rawScore), floatPtr(gatedScre)
+	s.Simulator = SimulatorInfo{Model: simModel.String, Prompt: simPrompt.String,
+		Seed: intPtr(seed), Temperature: floatPtr(temp)}
+	s.GoalStatus = rawJSON(goals)
 	return s, nil
 }
 
@@ -178,7 +188,7 @@ func readFindings(ctx context.Context, tx *sql.Tx, id int64) ([]Finding, error) 
 
 func readScores(ctx context.Context, tx *sql.Tx, id int64) ([]Score, error) {
 	rows, err := tx.QueryContext(ctx, `
-		SELECT judge, criterion, score, gated, rationale, version
+		SELECT judge, criterion, score, gated, rationale, version, cited_turns
 		FROM scores WHERE session_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, err
@@ -186,9 +196,18 @@ func readScores(ctx context.Context, tx *sql.Tx, id int64) ([]Score, error) {
 	defer rows.Close()
 	var ss []Score
 	for rows.Next() {
-		var sc Score
-		if err := rows.Scan(&sc.Judge, &sc.Criterion, &sc.Score, &sc.Gated, &sc.Rationale, &sc.Version); err != nil {
+		var (
+			sc    Score
+			cited sql.NullString
+		)
+		if err := rows.Scan(&sc.Judge, &sc.Criterion, &sc.Score, &sc.Gated, &sc.Rationale, &sc.Version,
+			&cited); err != nil {
 			return nil, err
+		}
+		if cited.Valid {
+			if err := json.Unmarshal([]byte(cited.String), &sc.CitedTurns); err != nil {
+				return nil, fmt.Errorf("score %d: cited_turns: %w", len(ss), err)
+			}
 		}
 		ss = append(ss, sc)
 	}

@@ -57,10 +57,34 @@ type Session struct {
 	GatedScore *float64
 	Success    bool
 
+	// Simulator says who played the merchant. Scores move with it, so
+	// paired comparisons must not pair sessions of different simulators.
+	Simulator SimulatorInfo
+	// GoalStatus is the merchant's view of each goal when the session
+	// stopped, as the simulator reported it (JSON); nil when unknown.
+	GoalStatus json.RawMessage
+	// SimulatorFault flags a session the merchant spoiled (it echoed the
+	// assistant, spoke as the assistant, ...): the merchant's failure, not
+	// the build's, so the leaderboard counts it apart. FaultReason says
+	// why and is required when SimulatorFault is set.
+	SimulatorFault bool
+	FaultReason    string
+
 	Messages  []Message
 	ToolCalls []ToolCall
 	Findings  []Finding
 	Scores    []Score
+}
+
+// SimulatorInfo is who played the merchant of a session. It is zero for a
+// verbatim session, where the logged merchant turns are replayed.
+type SimulatorInfo struct {
+	Model  string // the simulator's model; "" when no LLM played
+	Prompt string // the merchant prompt's version, such as "merchant/1"
+	// Seed and Temperature are the sampling the simulator asked for; nil
+	// when it set none.
+	Seed        *int64
+	Temperature *float64
 }
 
 // Message is one transcript message and the turn it belongs to. Its
@@ -107,6 +131,9 @@ type Score struct {
 	Gated     float64 // after stage-1 gates capped it
 	Rationale string
 	Version   string // the judge's prompt or code version
+	// CitedTurns are the turns an LLM judge cites for its score. Empty is
+	// stored as NULL and read back as nil.
+	CitedTurns []int
 }
 
 // validateSession checks what the schema would refuse, so a bad session is
@@ -161,6 +188,19 @@ func rowFault(s *Session) (string, error) {
 	if s.GatedScore != nil && checkFinite(*s.GatedScore) != nil {
 		return "gated_score", checkFinite(*s.GatedScore)
 	}
+	return simulatorFieldFault(s)
+}
+
+func simulatorFieldFault(s *Session) (string, error) {
+	if t := s.Simulator.Temperature; t != nil && checkFinite(*t) != nil {
+		return "simulator.temperature", checkFinite(*t)
+	}
+	if checkJSON(s.GoalStatus) != nil {
+		return "goal_status", errInvalidJSON
+	}
+	if s.SimulatorFault && s.FaultReason == "" {
+		return "fault_reason", errors.New("empty for a simulator fault: say what the merchant did")
+	}
 	return "", nil
 }
 
@@ -201,6 +241,11 @@ func scoreFault(sc Score) (string, error) {
 		return "score", checkFinite(sc.Score)
 	case checkFinite(sc.Gated) != nil:
 		return "gated", checkFinite(sc.Gated)
+	}
+	for i, turn := range sc.CitedTurns {
+		if turn < 0 {
+			return fmt.Sprintf("cited_turns[%d]", i), fmt.Errorf("%d is negative", turn)
+		}
 	}
 	return "", nil
 }

@@ -73,6 +73,32 @@ func sqlFloat(f *float64) any {
 	return *f
 }
 
+// sqlInt returns *i, or NULL.
+func sqlInt(i *int64) any {
+	if i == nil {
+		return nil
+	}
+	return *i
+}
+
+// intPtr reads a nullable INTEGER.
+func intPtr(i sql.NullInt64) *int64 {
+	if !i.Valid {
+		return nil
+	}
+	v := i.Int64
+	return &v
+}
+
+// sqlText returns s, or NULL when empty: for columns where NULL means not
+// known.
+func sqlText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 // floatPtr reads a nullable REAL.
 func floatPtr(f sql.NullFloat64) *float64 {
 	if !f.Valid {

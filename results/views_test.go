@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/merchantarena/merchantarena/llm"
 	"github.com/merchantarena/merchantarena/results"
 )
 
@@ -50,7 +51,7 @@ func TestViews(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantCols := []string{"run_id", "rank", "candidate", "version", "sessions", "ok", "errors",
-			"timeouts", "cancelled", "success_rate", "mean_score", "violations", "mean_turns",
+			"timeouts", "cancelled", "simulator_faults", "success_rate", "mean_score", "violations", "mean_turns",
 			"latency_p50_ms", "latency_p95_ms", "prompt_tokens", "completion_tokens"}
 		if diff := cmp.Diff(wantCols, cols); diff != "" {
 			t.Errorf("leaderboard columns (-want +got):\n%s", diff)
@@ -94,6 +95,69 @@ func TestViews(t *testing.T) {
 			"r-old|1|golden|0\nr-old|2|tag-hacker|2\nr-old|3|opt-out|1\n"
 		if diff := cmp.Diff(want, string(out)); diff != "" {
 			t.Errorf("sqlite3 output (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("V2ViewsBySQLiteShell", func(t *testing.T) {
+		shell, err := exec.LookPath("sqlite3")
+		if err != nil {
+			t.Fatalf("sqlite3 shell not found (apt-get install sqlite3): %v", err)
+		}
+		db := MustOpenDB(t)
+		twoRuns(t, db)
+		spoilt := verdict("r-new", "p2", "golden", 0, results.StatusOK, false, ptr(0), 10*ms, 20*ms, 0)
+		spoilt.SimulatorFault, spoilt.FaultReason = true, "echo"
+		spoilt.Simulator = results.SimulatorInfo{Model: "gpt-sim", Prompt: "merchant/1"}
+		if err := db.WriteSessions(t.Context(), []results.Session{spoilt}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.WriteLLMCalls(t.Context(), "r-new", []llm.Call{
+			{Role: llm.RoleJudge, PromptTokens: 100, CompletionTokens: 10, Cost: 0.25, At: t0},
+			{Role: llm.RoleJudge, Cached: true, At: t0},
+			{Role: llm.RoleSimulator, PromptTokens: 50, Retries: 2, Err: "status 500", Cost: 0.5, At: t0},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct{ query, want string }{
+			{"select run_id, candidate, sessions, simulator_faults from leaderboard where run_id = 'r-new'",
+				"r-new|tag-hacker|1|0\nr-new|golden|1|1\nr-new|opt-out|1|0\n"},
+			{"select persona_id, candidate, simulator_model, simulator_prompt, simulator_fault, fault_reason " +
+				"from session_scores where run_id = 'r-new' and candidate = 'golden' order by persona_id",
+				"p1|golden|||0|\np2|golden|gpt-sim|merchant/1|1|echo\n"},
+			{"select * from run_usage", "r-new|judge|2|1|0|0|100|10|0.25\nr-new|simulator|1|0|2|1|50|0|0.5\n"},
+		} {
+			out, err := exec.CommandContext(t.Context(), shell, db.Path(), c.query).CombinedOutput()
+			if err != nil {
+				t.Fatalf("sqlite3 %q: %v\n%s", c.query, err, out)
+			}
+			if diff := cmp.Diff(c.want, string(out)); diff != "" {
+				t.Errorf("sqlite3 %q (-want +got):\n%s", c.query, diff)
+			}
+		}
+	})
+
+	t.Run("SessionScoresShowSimulatorFaults", func(t *testing.T) {
+		db := MustOpenDB(t)
+		sound := fullSession(key("r1", "p1", "golden", 0), 2, 0, 1)
+		spoilt := fullSession(key("r1", "p1", "golden", 1), 2, 0, 0)
+		spoilt.SimulatorFault, spoilt.FaultReason = true, "simulator fault: speaks as the assistant claiming an action"
+		if err := db.WriteSessions(t.Context(), []results.Session{sound, spoilt}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.SessionScores(t.Context(), "r1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []results.SessionScore
+		for _, s := range []results.Session{sound, spoilt} {
+			want = append(want, results.SessionScore{SessionID: sessionID(t, db, s.Key), Key: s.Key,
+				Status: s.Status, StopReason: s.StopReason, Turns: s.Turns, RawScore: s.RawScore,
+				GatedScore: s.GatedScore, Success: s.Success, Violations: len(s.Findings), Duration: s.Duration,
+				SimulatorModel: s.Simulator.Model, SimulatorPrompt: s.Simulator.Prompt,
+				SimulatorFault: s.SimulatorFault, FaultReason: s.FaultReason})
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("SessionScores (-want +got):\n%s", diff)
 		}
 	})
 
@@ -195,8 +259,8 @@ func TestViews(t *testing.T) {
 		// milliseconds and seconds.
 		db := MustOpenDB(t)
 		raw := MustRawDB(t, db.Path())
-		fullScan := regexp.MustCompile(`^SCAN (s|x|f|sessions|findings)\b`)
-		for _, view := range []string{"leaderboard", "violations", "session_scores"} {
+		fullScan := regexp.MustCompile(`^SCAN (s|x|f|sessions|findings|llm_calls)\b`)
+		for _, view := range []string{"leaderboard", "violations", "session_scores", "run_usage"} {
 			rows, err := raw.Query("EXPLAIN QUERY PLAN SELECT * FROM "+view+" WHERE run_id = ?", "r1")
 			if err != nil {
 				t.Fatal(err)

@@ -29,6 +29,26 @@ import (
 // still written. Any other error means nothing from the batch was written.
 // On SQLITE_BUSY the whole transaction is retried a few times.
 func (db *DB) WriteSessions(ctx context.Context, ss []Session) error {
+	return db.write(ctx, ss, nil)
+}
+
+// write validates sessions and calls and writes the valid ones in one
+// transaction: the one path of WriteSessions, WriteLLMCalls and Writer.
+func (db *DB) write(ctx context.Context, ss []Session, calls []runCall) error {
+	valid, validCalls, errs := validRecords(ss, calls)
+	if len(valid)+len(validCalls) > 0 {
+		now := db.Now()
+		err := db.inTx(ctx, func(tx *sql.Tx) error { return writeBatch(ctx, tx, now, valid, validCalls) })
+		if err != nil {
+			errs = append(errs, fmt.Errorf("write %s: %w", batchContents(len(valid), len(validCalls)), err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// validRecords returns the records that pass validation, and an
+// *InvalidError for each of the others.
+func validRecords(ss []Session, calls []runCall) ([]*Session, []*runCall, []error) {
 	var errs []error
 	valid := make([]*Session, 0, len(ss))
 	for i := range ss {
@@ -38,25 +58,40 @@ func (db *DB) WriteSessions(ctx context.Context, ss []Session) error {
 		}
 		valid = append(valid, &ss[i])
 	}
-	if len(valid) > 0 {
-		now := db.Now()
-		err := db.inTx(ctx, func(tx *sql.Tx) error { return writeSessions(ctx, tx, now, valid) })
-		if err != nil {
-			errs = append(errs, fmt.Errorf("write %d sessions: %w", len(valid), err))
+	validCalls := make([]*runCall, 0, len(calls))
+	for i := range calls {
+		if err := validateCall(i, &calls[i]); err != nil {
+			errs = append(errs, err)
+			continue
 		}
+		validCalls = append(validCalls, &calls[i])
 	}
-	return errors.Join(errs...)
+	return valid, validCalls, errs
 }
 
-func writeSessions(ctx context.Context, tx *sql.Tx, now time.Time, ss []*Session) error {
-	b, err := newBatch(ctx, tx, now)
-	if err != nil {
-		return err
+// batchContents names what a batch holds, for its error: "3 sessions",
+// "2 llm calls" or both.
+func batchContents(sessions, calls int) string {
+	switch {
+	case calls == 0:
+		return fmt.Sprintf("%d sessions", sessions)
+	case sessions == 0:
+		return fmt.Sprintf("%d llm calls", calls)
 	}
+	return fmt.Sprintf("%d sessions and %d llm calls", sessions, calls)
+}
+
+func writeBatch(ctx context.Context, tx *sql.Tx, now time.Time, ss []*Session, calls []*runCall) error {
+	b := newBatch(ctx, tx, now)
 	defer b.close()
 	for _, s := range ss {
 		if err := b.write(s); err != nil {
 			return fmt.Errorf("session %s: %w", s.Key, err)
+		}
+	}
+	for i, c := range calls {
+		if err := b.call(c); err != nil {
+			return fmt.Errorf("llm call %d of run %s: %w", i, c.run, err)
 		}
 	}
 	return nil
@@ -66,6 +101,7 @@ func writeSessions(ctx context.Context, tx *sql.Tx, now time.Time, ss []*Session
 // made sure exists.
 type batch struct {
 	ctx   context.Context
+	tx    *sql.Tx
 	now   time.Time
 	stmts map[string]*sql.Stmt
 	runs  map[string]bool
@@ -83,8 +119,10 @@ var batchSQL = map[string]string{
 		AND trial = ? AND status = 'cancelled'`,
 	"session": `INSERT INTO sessions (run_id, persona_id, candidate_id, trial, status, stop_reason,
 		turns, started_at, finished_at, duration_ms, latency_p50_ms, latency_p95_ms,
-		prompt_tokens, completion_tokens, error, raw_score, gated_score, success)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		prompt_tokens, completion_tokens, error, raw_score, gated_score, success,
+		simulator_model, simulator_prompt, seed, temperature, goal_status, simulator_fault,
+		fault_reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (run_id, persona_id, candidate_id, trial) DO NOTHING
 		RETURNING id`,
 	"message": `INSERT INTO messages (session_id, seq, turn, role, content, tool_calls,
@@ -93,22 +131,30 @@ var batchSQL = map[string]string{
 		error, code, duration_ms, valid, validation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	"finding": `INSERT INTO findings (session_id, turn, call_id, tool, rule, kind, gate, message)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-	"score": `INSERT INTO scores (session_id, judge, criterion, score, gated, rationale, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	"score": `INSERT INTO scores (session_id, judge, criterion, score, gated, rationale, version,
+		cited_turns) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	"llmCall": `INSERT INTO llm_calls (run_id, session, role, model, prompt_tokens,
+		completion_tokens, cost, cached, retries, latency_ms, error, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 }
 
-func newBatch(ctx context.Context, tx *sql.Tx, now time.Time) (*batch, error) {
-	b := &batch{ctx: ctx, now: now, stmts: map[string]*sql.Stmt{},
+func newBatch(ctx context.Context, tx *sql.Tx, now time.Time) *batch {
+	return &batch{ctx: ctx, tx: tx, now: now, stmts: map[string]*sql.Stmt{},
 		runs: map[string]bool{}, pers: map[string]bool{}, cands: map[[2]string]int64{}}
-	for name, q := range batchSQL {
-		st, err := tx.PrepareContext(ctx, q)
-		if err != nil {
-			b.close()
-			return nil, fmt.Errorf("prepare %s: %w", name, err)
-		}
-		b.stmts[name] = st
+}
+
+// stmt returns the named statement, prepared on first use: a batch of
+// calls alone never prepares the session statements, nor the reverse.
+func (b *batch) stmt(name string) (*sql.Stmt, error) {
+	if st, ok := b.stmts[name]; ok {
+		return st, nil
 	}
-	return b, nil
+	st, err := b.tx.PrepareContext(b.ctx, batchSQL[name])
+	if err != nil {
+		return nil, fmt.Errorf("prepare %s: %w", name, err)
+	}
+	b.stmts[name] = st
+	return st, nil
 }
 
 func (b *batch) close() {
@@ -120,10 +166,24 @@ func (b *batch) close() {
 }
 
 func (b *batch) exec(name string, args ...any) error {
-	if _, err := b.stmts[name].ExecContext(b.ctx, args...); err != nil {
+	st, err := b.stmt(name)
+	if err != nil {
+		return err
+	}
+	if _, err := st.ExecContext(b.ctx, args...); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
+}
+
+// scan runs the named one-row query into dest. sql.ErrNoRows comes back
+// unwrapped by any name, for errors.Is.
+func (b *batch) scan(name string, dest []any, args ...any) error {
+	st, err := b.stmt(name)
+	if err != nil {
+		return err
+	}
+	return st.QueryRowContext(b.ctx, args...).Scan(dest...)
 }
 
 // write records s unless its key is already there.
@@ -139,11 +199,14 @@ func (b *batch) write(s *Session) error {
 		}
 	}
 	var id int64
-	err = b.stmts["session"].QueryRowContext(b.ctx, k.Run, k.Persona, candID, k.Trial,
+	sim := s.Simulator
+	err = b.scan("session", []any{&id}, k.Run, k.Persona, candID, k.Trial,
 		s.Status, s.StopReason, s.Turns, sqlTime(s.StartedAt), sqlTime(s.FinishedAt),
 		sqlMillis(s.Duration), sqlMillis(s.LatencyP50), sqlMillis(s.LatencyP95),
 		s.PromptTokens, s.CompletionTokens, s.Error,
-		sqlFloat(s.RawScore), sqlFloat(s.GatedScore), s.Success).Scan(&id)
+		sqlFloat(s.RawScore), sqlFloat(s.GatedScore), s.Success,
+		sqlText(sim.Model), sqlText(sim.Prompt), sqlInt(sim.Seed), sqlFloat(sim.Temperature),
+		sqlJSON(s.GoalStatus), s.SimulatorFault, s.FaultReason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // already recorded: leave it and its children as they are
 	}
@@ -157,15 +220,8 @@ func (b *batch) write(s *Session) error {
 // candidate when the file lacks them, and returns the candidate's ID.
 func (b *batch) ensureParents(s *Session) (int64, error) {
 	k := s.Key
-	if !b.runs[k.Run] {
-		started := s.StartedAt
-		if started.IsZero() {
-			started = b.now
-		}
-		if err := b.exec("run", k.Run, sqlTime(started)); err != nil {
-			return 0, err
-		}
-		b.runs[k.Run] = true
+	if err := b.ensureRun(k.Run, s.StartedAt); err != nil {
+		return 0, err
 	}
 	if !b.pers[k.Persona] {
 		if err := b.exec("persona", k.Persona); err != nil {
@@ -176,15 +232,31 @@ func (b *batch) ensureParents(s *Session) (int64, error) {
 	return b.candidate(k.Candidate, k.Version)
 }
 
+// ensureRun creates a stub for run when the file lacks it, started at
+// started (the batch's clock if zero).
+func (b *batch) ensureRun(run string, started time.Time) error {
+	if b.runs[run] {
+		return nil
+	}
+	if started.IsZero() {
+		started = b.now
+	}
+	if err := b.exec("run", run, sqlTime(started)); err != nil {
+		return err
+	}
+	b.runs[run] = true
+	return nil
+}
+
 func (b *batch) candidate(name, version string) (int64, error) {
 	key := [2]string{name, version}
 	if id, ok := b.cands[key]; ok {
 		return id, nil
 	}
 	var id int64
-	err := b.stmts["findCandidate"].QueryRowContext(b.ctx, name, version).Scan(&id)
+	err := b.scan("findCandidate", []any{&id}, name, version)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = b.stmts["addCandidate"].QueryRowContext(b.ctx, name, version).Scan(&id)
+		err = b.scan("addCandidate", []any{&id}, name, version)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("candidate %s@%s: %w", name, version, err)
@@ -211,11 +283,23 @@ func (b *batch) writeChildren(id int64, s *Session) error {
 		}
 	}
 	for i, sc := range s.Scores {
-		if err := b.exec("score", id, sc.Judge, sc.Criterion, sc.Score, sc.Gated, sc.Rationale, sc.Version); err != nil {
+		if err := b.score(id, sc); err != nil {
 			return fmt.Errorf("scores[%d]: %w", i, err)
 		}
 	}
 	return nil
+}
+
+func (b *batch) score(id int64, sc Score) error {
+	var cited json.RawMessage
+	if len(sc.CitedTurns) > 0 {
+		var err error
+		if cited, err = json.Marshal(sc.CitedTurns); err != nil {
+			return fmt.Errorf("cited_turns: %w", err)
+		}
+	}
+	return b.exec("score", id, sc.Judge, sc.Criterion, sc.Score, sc.Gated, sc.Rationale, sc.Version,
+		sqlJSON(cited))
 }
 
 func (b *batch) message(id int64, seq int, m Message) error {

@@ -2,6 +2,7 @@ package results_test
 
 import (
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -72,6 +73,101 @@ func TestDB_WriteSessions(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("Session (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("SimulatorFaultRoundTrips", func(t *testing.T) {
+		db := MustOpenDB(t)
+		want := fullSession(key("r1", "p1", "golden", 0), 4, 1, 0)
+		want.SimulatorFault, want.FaultReason = true, "simulator fault: repeats the assistant's last message"
+		want.Simulator.Seed, want.Simulator.Temperature = nil, ptr(0) // zero is a temperature, nil is none
+		want.GoalStatus = json.RawMessage(`[{"goal":"g1","status":"pending"},{"goal":"g2","status":"blocked"}]`)
+		verbatim := fullSession(key("r1", "p1", "golden", 1), 4, 1, 0)
+		verbatim.Simulator, verbatim.GoalStatus = results.SimulatorInfo{}, nil
+		if err := db.WriteSessions(t.Context(), []results.Session{want, verbatim}); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []results.Session{want, verbatim} {
+			s.ID = sessionID(t, db, s.Key)
+			got, err := db.Session(t.Context(), s.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(s, got); diff != "" {
+				t.Errorf("Session(%s) (-want +got):\n%s", s.Key, diff)
+			}
+		}
+	})
+
+	t.Run("JudgeScoreRoundTrips", func(t *testing.T) {
+		db := MustOpenDB(t)
+		want := fullSession(key("r1", "p1", "golden", 0), 2, 0, 0)
+		want.Scores = []results.Score{
+			{Judge: "llm", Criterion: "helpfulness", Score: 0.8, Gated: 0.8, Version: "judge/helpfulness/2",
+				Rationale:  "Turn 3 lists the 12 customers.\nTurn 5 says \"tagged\" — and the call shows it.",
+				CitedTurns: []int{3, 5}},
+			{Judge: "llm", Criterion: "accuracy", Score: 0, Gated: 0, Version: "judge/accuracy/2",
+				Rationale: "no turn to cite"},
+			{Judge: "goals", Criterion: "goals", Score: 1, Gated: 0.5, Version: "goals/1"},
+		}
+		if err := db.WriteSessions(t.Context(), []results.Session{want}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Session(t.Context(), sessionID(t, db, want.Key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want.Scores, got.Scores); diff != "" {
+			t.Errorf("Scores (-want +got):\n%s", diff)
+		}
+		var cited []sql.NullString
+		rows, err := MustRawDB(t, db.Path()).Query(`SELECT cited_turns FROM scores ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c sql.NullString
+			if err := rows.Scan(&c); err != nil {
+				t.Fatal(err)
+			}
+			cited = append(cited, c)
+		}
+		wantCited := []sql.NullString{{String: "[3,5]", Valid: true}, {}, {}}
+		if diff := cmp.Diff(wantCited, cited); diff != "" {
+			t.Errorf("cited_turns column (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("InvalidV2FieldsNamed", func(t *testing.T) {
+		db := MustOpenDB(t)
+		s := func(trial int, spoil func(*results.Session)) results.Session {
+			out := fullSession(key("r1", "p1", "golden", trial), 2, 0, 0)
+			spoil(&out)
+			return out
+		}
+		batch := []results.Session{
+			s(0, func(s *results.Session) { s.Simulator.Temperature = ptr(math.Inf(1)) }),
+			s(1, func(s *results.Session) { s.GoalStatus = json.RawMessage(`[{"goal":`) }),
+			s(2, func(s *results.Session) { s.SimulatorFault = true }),
+			s(3, func(s *results.Session) { s.Scores[0].CitedTurns = []int{2, -1} }),
+			s(4, func(s *results.Session) {}),
+		}
+		err := db.WriteSessions(t.Context(), batch)
+		var got []string
+		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+			var ie *results.InvalidError
+			if !errors.As(e, &ie) {
+				t.Fatalf("error %v is not an *InvalidError", e)
+			}
+			got = append(got, fmt.Sprintf("#%d %s", ie.Index, ie.Field))
+		}
+		want := []string{"#0 simulator.temperature", "#1 goal_status", "#2 fault_reason", "#3 scores[0].cited_turns[1]"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("invalid sessions (-want +got):\n%s", diff)
+		}
+		if n := count(t, db, "sessions"); n != 1 {
+			t.Errorf("sessions has %d rows, want the 1 valid session", n)
 		}
 	})
 

@@ -5,17 +5,23 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/merchantarena/merchantarena/llm"
 )
 
-// Writer batches a stream of sessions into WriteSessions calls. One
-// goroutine, started by NewWriter and stopped by Close, owns the writes: a
-// batch is written when it reaches the batch size, when flushEvery has passed
-// since the last write, on Flush, and on Close.
+// Writer batches a stream of sessions and LLM calls into write
+// transactions. One goroutine, started by NewWriter and stopped by Close,
+// owns the writes: a batch, sessions and calls together in one
+// transaction, is written when it reaches the batch size (sessions plus
+// calls), when flushEvery has passed since the last write, on Flush, and
+// on Close. A crash loses only what was added since the last write: with
+// a timed flush, a run that logs its calls here loses at most the last
+// flushEvery of its spend.
 //
-// Add only queues a session; a write error does not reach Add. It is kept
+// Add and AddCall only queue; a write error does not reach them. It is kept
 // and returned by the next Flush or by Close, joined with any others since
-// the last report, so check both. Sessions of a failed batch are not
-// retried (WriteSessions already retried SQLITE_BUSY); a caller that must
+// the last report, so check both. Records of a failed batch are not
+// retried (the write already retried SQLITE_BUSY); a caller that must
 // know which sessions were committed, such as a recorder that acks NATS
 // messages after commit, calls DB.WriteSessions itself.
 //
@@ -26,15 +32,22 @@ type Writer struct {
 	batchSize  int
 	flushEvery time.Duration
 
-	in      chan Session
+	in      chan entry
 	flushCh chan chan error
 	done    chan struct{}
 
 	mu     sync.RWMutex // guards closed against a send on a closed channel
 	closed bool
 
-	pending []Session
-	errs    []error // write errors not yet reported; owned by the goroutine
+	sessions []Session // pending; owned by the goroutine
+	calls    []runCall // pending; owned by the goroutine
+	errs     []error   // write errors not yet reported; owned by the goroutine
+}
+
+// entry is one queued record: a session, or an LLM call when call is set.
+type entry struct {
+	session Session
+	call    *runCall
 }
 
 // NewWriter starts a Writer on db. batchSize below 1 becomes 100; a
@@ -48,7 +61,7 @@ func NewWriter(db *DB, batchSize int, flushEvery time.Duration) *Writer {
 		db:         db,
 		batchSize:  batchSize,
 		flushEvery: flushEvery,
-		in:         make(chan Session, batchSize),
+		in:         make(chan entry, batchSize),
 		flushCh:    make(chan chan error),
 		done:       make(chan struct{}),
 	}
@@ -60,16 +73,27 @@ func NewWriter(db *DB, batchSize int, flushEvery time.Duration) *Writer {
 // which slows a producer down to the speed of the file. It returns
 // ErrWriterClosed after Close.
 func (w *Writer) Add(s Session) error {
+	return w.send(entry{session: s})
+}
+
+// AddCall queues an LLM call of run for the call log, like
+// DB.WriteLLMCalls; llm.Config.OnCall can hand calls straight here. It
+// blocks as Add does, and returns ErrWriterClosed after Close.
+func (w *Writer) AddCall(run string, c llm.Call) error {
+	return w.send(entry{call: &runCall{run: run, Call: c}})
+}
+
+func (w *Writer) send(e entry) error {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
 	if w.closed {
 		return ErrWriterClosed
 	}
-	w.in <- s
+	w.in <- e
 	return nil
 }
 
-// Flush writes every session added before the call and returns the write
+// Flush writes every session and call added before the call and returns the write
 // errors since the last Flush, joined. It returns ErrWriterClosed after
 // Close, and ctx's error if ctx ends first (the flush still happens).
 func (w *Writer) Flush(ctx context.Context) error {
@@ -114,12 +138,12 @@ func (w *Writer) loop() {
 	}
 	for {
 		select {
-		case s, ok := <-w.in:
+		case e, ok := <-w.in:
 			if !ok {
 				w.write()
 				return
 			}
-			w.add(s)
+			w.add(e)
 		case <-tick:
 			w.write()
 		case reply := <-w.flushCh:
@@ -131,24 +155,28 @@ func (w *Writer) loop() {
 	}
 }
 
-func (w *Writer) add(s Session) {
-	w.pending = append(w.pending, s)
-	if len(w.pending) >= w.batchSize {
+func (w *Writer) add(e entry) {
+	if e.call != nil {
+		w.calls = append(w.calls, *e.call)
+	} else {
+		w.sessions = append(w.sessions, e.session)
+	}
+	if len(w.sessions)+len(w.calls) >= w.batchSize {
 		w.write()
 	}
 }
 
-// drain takes every session already queued: select picks among ready
-// channels at random, so a Flush may arrive before sessions that were
+// drain takes every record already queued: select picks among ready
+// channels at random, so a Flush may arrive before records that were
 // added ahead of it.
 func (w *Writer) drain() {
 	for {
 		select {
-		case s, ok := <-w.in:
+		case e, ok := <-w.in:
 			if !ok {
 				return
 			}
-			w.add(s)
+			w.add(e)
 		default:
 			return
 		}
@@ -156,11 +184,14 @@ func (w *Writer) drain() {
 }
 
 func (w *Writer) write() {
-	if len(w.pending) == 0 {
+	if len(w.sessions)+len(w.calls) == 0 {
 		return
 	}
-	if err := w.db.WriteSessions(context.Background(), w.pending); err != nil {
+	if err := w.db.write(context.Background(), w.sessions, w.calls); err != nil {
 		w.errs = append(w.errs, err)
 	}
-	w.pending = w.pending[:0]
+	// clear drops the sessions' transcripts for the collector; the
+	// backing arrays are reused.
+	clear(w.sessions)
+	w.sessions, w.calls = w.sessions[:0], w.calls[:0]
 }
