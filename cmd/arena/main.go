@@ -73,6 +73,8 @@ func (m *Main) lookup(args []string) (command, []string, error) {
 		return &LogsCommand{m: m}, rest, nil
 	case "candidates":
 		return &CandidatesCommand{m: m}, rest, nil
+	case "personas":
+		return &PersonasCommand{m: m}, rest, nil
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(m.Stdout, m.usage())
 		return nil, nil, errHelp
@@ -94,6 +96,7 @@ Commands:
   leaderboard  print the ranking stored in a results file
   logs         read conversation logs (inspect)
   candidates   serve the reference builds, or list builds on the bus
+  personas     extract persona cards from logs, or show a stored one
   version      print the version
 
 Examples:

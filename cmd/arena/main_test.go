@@ -81,9 +81,13 @@ func TestMain_UsageErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Chdir(t.TempDir())
 			r := run(t, t.Context(), nil, tt.args...)
 			if r.code != 2 || !strings.Contains(r.stderr, tt.want) {
 				t.Fatalf("exit %d, stderr:\n%s\nwant exit 2 and %q", r.code, r.stderr, tt.want)
+			}
+			if _, err := os.Stat("arena.db"); err == nil {
+				t.Error("a usage error left a results file behind")
 			}
 		})
 	}

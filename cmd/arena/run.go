@@ -72,6 +72,10 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	connect, err := nc.config(c.m.Getenv)
+	if err != nil {
+		return err
+	}
 	logger, err := fs.logger()
 	if err != nil {
 		return err
@@ -86,10 +90,6 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	runID, err := resolveRun(ctx, db, *resume)
-	if err != nil {
-		return err
-	}
-	connect, err := nc.config(c.m.Getenv)
 	if err != nil {
 		return err
 	}
