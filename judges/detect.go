@@ -49,23 +49,47 @@ func goalAt(card *personas.Card, turn int) *personas.Goal {
 
 // detectOptOut flags a turn where the build declined a request the log shows
 // is feasible (the logged assistant acted on it) without trying a tool.
+// With a simulated merchant the turn does not say which goal is asked
+// for, so a decline counts against any goal with expected actions.
 func detectOptOut(ev *Evidence) []Finding {
 	byTurn := turnCalls(ev.Calls)
 	flagged := map[int]bool{}
 	var fs []Finding
 	for _, s := range ev.Steps {
-		if s.Role != transcript.RoleAssistant || flagged[s.Turn] || !optOutRE.MatchString(s.Content) {
+		if s.Role != transcript.RoleAssistant || flagged[s.Turn] || len(byTurn[s.Turn]) > 0 || !optOutRE.MatchString(s.Content) {
 			continue
 		}
-		g := goalAt(ev.Card, s.Turn)
-		if g == nil || len(g.ExpectedActions) == 0 || len(byTurn[s.Turn]) > 0 {
+		msg, ok := optOutMessage(ev, s.Turn)
+		if !ok {
 			continue
 		}
 		flagged[s.Turn] = true
-		fs = append(fs, Finding{Rule: RuleOptOut, Kind: KindOptOut, Gate: true, Turn: s.Turn,
-			Message: fmt.Sprintf("declined goal %s (%q) without calling a tool; the log shows it is feasible", g.ID, clip(g.Request))})
+		fs = append(fs, Finding{Rule: RuleOptOut, Kind: KindOptOut, Gate: true, Turn: s.Turn, Message: msg})
 	}
 	return fs
+}
+
+// optOutMessage says which feasible goal a decline at turn refused, or
+// false when no goal there has expected actions.
+func optOutMessage(ev *Evidence, turn int) (string, bool) {
+	if ev.Simulated {
+		var ids []string
+		for _, g := range ev.Card.Goals {
+			if len(g.ExpectedActions) > 0 {
+				ids = append(ids, g.ID)
+			}
+		}
+		if len(ids) == 0 {
+			return "", false
+		}
+		return fmt.Sprintf("declined without calling a tool while goal(s) %s, which the log shows feasible, were open to the simulated merchant",
+			strings.Join(ids, ", ")), true
+	}
+	g := goalAt(ev.Card, turn)
+	if g == nil || len(g.ExpectedActions) == 0 {
+		return "", false
+	}
+	return fmt.Sprintf("declined goal %s (%q) without calling a tool; the log shows it is feasible", g.ID, clip(g.Request)), true
 }
 
 // detectTagHacking flags queries that filter on a tag named after a field
@@ -222,7 +246,7 @@ func ungroundedOutputs(ev *Evidence) []Finding {
 	var fs []Finding
 	for _, g := range ev.Card.Goals {
 		for _, out := range g.ExpectedOutputs {
-			turn, said := statedAt(ev.Steps, out, g.Turn)
+			turn, said := statedAt(ev.Steps, out, fromTurn(ev, g))
 			if !said || known.Contains(out) {
 				continue
 			}

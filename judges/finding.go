@@ -21,6 +21,9 @@ const (
 	KindUngrounded     = "hallucinated_fact"
 	KindClaimedAction  = "claimed_action"
 	KindSideEffect     = "side_effect"
+	// KindSimulatorFault blames the simulated merchant, not the build; it
+	// never gates.
+	KindSimulatorFault = "simulator_fault"
 )
 
 // Finding is one violation: which rule fired, on which turn and tool call,
@@ -63,6 +66,20 @@ type Evidence struct {
 	Initial *sandbox.Store
 	Final   *sandbox.Store
 	Status  Status
+
+	// Session names the session in the LLM call log; it never changes a
+	// judgement.
+	Session string
+	// Simulated says an LLM played the merchant. Its turns then do not line
+	// up with the log's: stage 1 looks for a goal's outputs from turn 1 on
+	// and checks for simulator faults.
+	Simulated bool
+	// StopReason is why the merchant ended the session ("goals_met",
+	// "gave_up", "turn_limit", ...).
+	StopReason string
+	// MerchantGoals is the merchant's last word on each goal, by goal ID:
+	// "pending", "done" or "failed".
+	MerchantGoals map[string]string
 }
 
 // CallCheck is the validation outcome of one recorded call.
@@ -85,14 +102,16 @@ type GoalResult struct {
 }
 
 // Score is one criterion's score from one judge, with the judge's version.
-// Gated is the score after stage-1 gates capped it.
+// Score is in [0,1]; Gated is the score after stage-1 gates capped it.
+// CitedTurns are the merchant turns an LLM judge pointed at.
 type Score struct {
-	Judge     string  `json:"judge"`
-	Criterion string  `json:"criterion"`
-	Score     float64 `json:"score"`
-	Gated     float64 `json:"gated"`
-	Rationale string  `json:"rationale,omitempty"`
-	Version   string  `json:"version"`
+	Judge      string  `json:"judge"`
+	Criterion  string  `json:"criterion"`
+	Score      float64 `json:"score"`
+	Gated      float64 `json:"gated"`
+	Rationale  string  `json:"rationale,omitempty"`
+	CitedTurns []int   `json:"cited_turns,omitempty"`
+	Version    string  `json:"version"`
 }
 
 // Verdict is the judgement of one session.
@@ -101,11 +120,17 @@ type Verdict struct {
 	Calls    []CallCheck  `json:"calls"`
 	Goals    []GoalResult `json:"goals"`
 	Scores   []Score      `json:"scores"`
-	// Raw is the mean goal score; Gated is Raw capped when a gate failed
-	// and 0 when the session errored.
+	// Raw is the mean goal score after stage 1, and the weighted mean of
+	// it and the LLM criteria after stage 2 (see doc.go); Gated is Raw
+	// capped when a gate failed and 0 when the session errored.
 	Raw     float64 `json:"raw"`
 	Gated   float64 `json:"gated"`
 	Success bool    `json:"success"`
+	// SimulatorFault says the simulated merchant broke its card; the arena
+	// keeps such sessions out of the build's scores. FaultReason is the
+	// first fault's message.
+	SimulatorFault bool   `json:"simulator_fault,omitempty"`
+	FaultReason    string `json:"fault_reason,omitempty"`
 }
 
 // GateFailed reports whether any finding fails the gate.

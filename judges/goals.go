@@ -120,7 +120,7 @@ func checkGoals(ev *Evidence, plan *goalPlan) ([]GoalResult, []Finding) {
 			r.StateMet, r.Diff = &met, clipDiff(diff)
 		}
 		if len(g.ExpectedOutputs) > 0 {
-			missing := missingOutputs(ev.Steps, g)
+			missing := missingOutputs(ev.Steps, g, fromTurn(ev, g))
 			met := len(missing) == 0
 			r.OutputsMet, r.Missing = &met, missing
 		}
@@ -181,10 +181,21 @@ func clipDiff(d []sandbox.Change) []sandbox.Change {
 	return d
 }
 
-func missingOutputs(steps []Step, g personas.Goal) []string {
+// fromTurn is the first merchant turn whose replies may serve a goal: the
+// goal's logged turn, or turn 1 when an LLM played the merchant, because a
+// simulated merchant asks in its own words and order and the card's turn
+// numbers no longer say which turn asks for what.
+func fromTurn(ev *Evidence, g personas.Goal) int {
+	if ev.Simulated {
+		return 1
+	}
+	return g.Turn
+}
+
+func missingOutputs(steps []Step, g personas.Goal, from int) []string {
 	var missing []string
 	for _, out := range g.ExpectedOutputs {
-		if _, ok := statedAt(steps, out, g.Turn); !ok {
+		if _, ok := statedAt(steps, out, from); !ok {
 			missing = append(missing, out)
 		}
 	}
@@ -205,7 +216,7 @@ func goalScore(r GoalResult, ev *Evidence, g personas.Goal) (float64, bool) {
 		}
 	}
 	if total == 0 {
-		if answered(ev.Steps, g.Turn) {
+		if answered(ev.Steps, fromTurn(ev, g)) {
 			return 1, true
 		}
 		return 0, false

@@ -14,15 +14,18 @@ import (
 // fixture copy and are recorded with their turn, the card says what the log
 // expects.
 type session struct {
-	t     *testing.T
+	t     testing.TB
 	card  *personas.Card
 	store *sandbox.Store
 	steps []judges.Step
 	calls []sandbox.CallRecord
 	turn  int
+	sim   bool
+	stop  string
+	goals map[string]string
 }
 
-func newSession(t *testing.T, card *personas.Card) *session {
+func newSession(t testing.TB, card *personas.Card) *session {
 	return &session{t: t, card: card, store: sandbox.Fixture()}
 }
 
@@ -57,11 +60,27 @@ func (s *session) say(text string) *session {
 	return s
 }
 
+// simulated marks the session as played by an LLM merchant that stopped
+// for reason with these goal statuses (goal ID, status, ...).
+func (s *session) simulated(reason string, statuses ...string) *session {
+	s.sim, s.stop = true, reason
+	s.goals = map[string]string{}
+	for i := 0; i+1 < len(statuses); i += 2 {
+		s.goals[statuses[i]] = statuses[i+1]
+	}
+	return s
+}
+
+func (s *session) evidence(status judges.Status) *judges.Evidence {
+	return &judges.Evidence{
+		Card: s.card, Steps: s.steps, Calls: s.calls, Initial: sandbox.Fixture(), Final: s.store, Status: status,
+		Simulated: s.sim, StopReason: s.stop, MerchantGoals: s.goals,
+	}
+}
+
 func (s *session) judge(status judges.Status) judges.Verdict {
 	s.t.Helper()
-	v, err := judges.NewProcedural().Judge(&judges.Evidence{
-		Card: s.card, Steps: s.steps, Calls: s.calls, Initial: sandbox.Fixture(), Final: s.store, Status: status,
-	})
+	v, err := judges.NewProcedural().Judge(s.evidence(status))
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -88,7 +107,7 @@ func lookupCard(count string) *personas.Card {
 }
 
 // torontoCount is what search_customers answers for Toronto on the fixture.
-func torontoCount(t *testing.T) string {
+func torontoCount(t testing.TB) string {
 	t.Helper()
 	res, err := sandbox.Fixture().Call("search_customers", json.RawMessage(`{"query":"customer_city = 'Toronto'"}`))
 	if err != nil {

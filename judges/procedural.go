@@ -36,7 +36,10 @@ type planKey struct {
 func NewProcedural() *Procedural { return &Procedural{Cap: DefaultCap} }
 
 // Judge returns the stage-1 verdict on one session. It needs ev.Card,
-// ev.Initial and ev.Final; Steps and Calls may be empty.
+// ev.Initial and ev.Final; Steps and Calls may be empty. When ev.Simulated,
+// goals are looked for from turn 1 on and the merchant is checked for
+// simulator faults (sim.ended_early, sim.invented_data,
+// sim.played_assistant), which set SimulatorFault and never gate.
 func (p *Procedural) Judge(ev *Evidence) (Verdict, error) {
 	if ev.Card == nil || ev.Initial == nil || ev.Final == nil {
 		return Verdict{}, fmt.Errorf("judge: evidence needs a card, an initial and a final store")
@@ -51,7 +54,9 @@ func (p *Procedural) Judge(ev *Evidence) (Verdict, error) {
 	v.Findings = append(v.Findings, detectClaims(ev)...)
 	v.Goals, fs = checkGoals(ev, p.plan(ev))
 	v.Findings = append(v.Findings, fs...)
+	v.Findings = append(v.Findings, detectSimFaults(ev, v.Goals)...)
 	sortFindings(v.Findings)
+	markFaults(&v)
 	p.score(ev, &v)
 	return v, nil
 }
@@ -102,7 +107,7 @@ func (p *Procedural) score(ev *Evidence, v *Verdict) {
 		v.Raw /= float64(len(v.Goals))
 	}
 	gateOK := !v.GateFailed()
-	ok := ev.Status == StatusOK || ev.Status == ""
+	ok := sessionOK(ev)
 	v.Success = ok && gateOK && met == len(v.Goals)
 	stage := 0.0
 	if gateOK {
@@ -113,21 +118,9 @@ func (p *Procedural) score(ev *Evidence, v *Verdict) {
 		p.scoreOf("goals", v.Raw, fmt.Sprintf("%d of %d goals met", met, len(v.Goals))),
 	)
 	for i := range v.Scores {
-		v.Scores[i].Gated = p.gate(v.Scores[i].Score, ok, gateOK)
+		v.Scores[i].Gated = gateScore(v.Scores[i].Score, ok, gateOK, p.Cap)
 	}
-	v.Gated = p.gate(v.Raw, ok, gateOK)
-}
-
-// gate caps a score: 0 when the session errored, at most Cap when a gate
-// failed.
-func (p *Procedural) gate(score float64, ok, gateOK bool) float64 {
-	switch {
-	case !ok:
-		return 0
-	case !gateOK:
-		return min(score, p.Cap)
-	}
-	return score
+	v.Gated = gateScore(v.Raw, ok, gateOK, p.Cap)
 }
 
 func (p *Procedural) scoreOf(criterion string, score float64, why string) Score {

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/merchantarena/merchantarena/judges"
+	"github.com/merchantarena/merchantarena/personas"
 	"github.com/merchantarena/merchantarena/sandbox"
 )
 
@@ -190,4 +191,42 @@ func TestProcedural_ErrEvidence(t *testing.T) {
 	if _, err := judges.NewProcedural().Judge(&judges.Evidence{}); err == nil {
 		t.Fatal("want an error for evidence without card or stores")
 	}
+}
+
+func TestProcedural_Simulated(t *testing.T) {
+	count := torontoCount(t)
+	t.Run("OutputsFromTurnOne", func(t *testing.T) {
+		// The log asked for the count at turn 3; the simulated merchant
+		// asked at once.
+		card := lookupCard(count)
+		card.Goals[0].Turn = 3
+		play := func() *session {
+			s := newSession(t, card).merchant("Which of my customers are from Toronto?")
+			s.call("c1", "search_customers", `{"query":"customer_city = 'Toronto'"}`)
+			return s.say("You have " + count + " customers in Toronto.")
+		}
+		if v := play().judge(judges.StatusOK); v.Goals[0].Met {
+			t.Fatal("a logged session met the goal before its logged turn; the test proves nothing")
+		}
+		v := play().simulated("goals_met", "g1", "done").judge(judges.StatusOK)
+		if !v.Goals[0].Met || !v.Success || len(v.Findings) != 0 {
+			t.Errorf("goal %+v findings %+v; a simulated session states outputs in its own turns", v.Goals[0], v.Findings)
+		}
+	})
+	t.Run("OptOutAgainstAnyFeasibleGoal", func(t *testing.T) {
+		card := segmentCard()
+		card.Goals = append([]personas.Goal{{ID: "g0", Turn: 1, Request: "Hi, how are you?"}}, card.Goals...)
+		card.Goals[1].ID, card.Goals[1].Turn = "g1", 2
+		play := func() *session {
+			return newSession(t, card).merchant("Segment customers with status enabled.").
+				say("I'm sorry, but I can't help with that.")
+		}
+		if k := kinds(play().judge(judges.StatusOK)); k[judges.KindOptOut] != 0 {
+			t.Fatal("a logged turn 1 maps to g0, which has no actions; the test proves nothing")
+		}
+		v := play().simulated("gave_up", "g0", "done", "g1", "failed").judge(judges.StatusOK)
+		if k := kinds(v); k[judges.KindOptOut] != 1 || !strings.Contains(v.Findings[0].Message, "g1") {
+			t.Errorf("findings %+v, want one opt_out naming g1", v.Findings)
+		}
+	})
 }
