@@ -13,16 +13,23 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/merchantarena/merchantarena/candidates"
-	"github.com/merchantarena/merchantarena/candidates/mutants"
+	"github.com/merchantarena/merchantarena/judges"
+	"github.com/merchantarena/merchantarena/llm"
 	"github.com/merchantarena/merchantarena/personas"
 	"github.com/merchantarena/merchantarena/results"
 	"github.com/merchantarena/merchantarena/sandbox"
 	"github.com/merchantarena/merchantarena/transcript"
 )
 
-// ModeOffline names the path that needs no LLM: heuristic personas,
-// verbatim merchants, procedural judges.
-const ModeOffline = "offline"
+// The paths a run can take.
+const (
+	// ModeOffline needs no LLM: heuristic personas, verbatim merchants,
+	// procedural judges.
+	ModeOffline = "offline"
+	// ModeSimulate is the LLM path: extracted personas, a simulated
+	// merchant, LLM judges beside the procedural ones.
+	ModeSimulate = "simulate"
+)
 
 // Config is everything one run needs. Conversations are the logs personas
 // are extracted from; DB is open and owned by the caller.
@@ -53,6 +60,20 @@ type Config struct {
 	// Progress is told about each finished session.
 	Progress func(done, total int, o *Outcome)
 	Now      func() time.Time
+
+	// Mode is ModeOffline or ModeSimulate; empty picks simulate when LLM
+	// is set.
+	Mode string
+	// LLM configures the model client of the simulate path; the arena adds
+	// the results file as its cache and call log.
+	LLM *llm.Config
+	// SimulatorModels are the merchant models, each its own trial arm;
+	// empty: the client's simulator model.
+	SimulatorModels []string
+	// MerchantTemperature is the simulated merchant's; 0 means 0.7.
+	MerchantTemperature float64
+	// Rubric holds the LLM judges' criteria; nil: judges.DefaultRubric().
+	Rubric *judges.Rubric
 }
 
 // Report is what a run did and how the builds ranked.
@@ -66,15 +87,18 @@ type Report struct {
 	Summary     Summary
 	Leaderboard []results.LeaderRow
 	Kinds       map[string]map[string]int // build → violation kind → count
+	// Path says what played which part: models and prompt versions.
+	Path map[string]string
+	// Usage is the run's LLM use by role, from the call log.
+	Usage map[llm.Role]llm.Totals
 }
 
 // Execute runs the arena end to end: personas from the logs, builds on the
 // bus, every session played, judged and written, then the leaderboard.
 func Execute(ctx context.Context, cfg Config) (*Report, error) {
-	cfg = withDefaults(cfg)
-	cards := extractCards(cfg)
-	if len(cards) == 0 {
-		return nil, errors.New("no persona could be extracted from the logs")
+	cfg, err := withDefaults(cfg)
+	if err != nil {
+		return nil, err
 	}
 	bus, err := OpenBus(cfg.Bus)
 	if err != nil {
@@ -90,23 +114,18 @@ func Execute(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("start sandbox: %w", err)
 	}
 	defer box.Stop()
-	refs, err := ServeReferences(bus.Conn, cfg.Conversations, cfg.References, cfg.BuildLogger)
+	run, err := beginRun(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	defer StopAll(refs)
-	targets, err := Targets(ctx, bus.Conn, cfg.Candidates)
-	if err != nil {
-		return nil, err
-	}
-	rep := &Report{Mode: ModeOffline, DBPath: cfg.DB.Path(), NATSURL: bus.URL, Personas: len(cards), Targets: targets}
-	if err := play(ctx, cfg, bus, box, cards, targets, rep); err != nil {
-		return rep, err
-	}
-	return rep, nil
+	w := results.NewWriter(cfg.DB, 64, 500*time.Millisecond)
+	rep := &Report{Run: run, Mode: cfg.Mode, DBPath: cfg.DB.Path(), NATSURL: bus.URL, Path: map[string]string{}}
+	err = execute(ctx, cfg, bus, box, w, rep)
+	err = errors.Join(err, w.Close())
+	return rep, finish(ctx, cfg, rep, err)
 }
 
-func withDefaults(cfg Config) Config {
+func withDefaults(cfg Config) (Config, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -119,22 +138,87 @@ func withDefaults(cfg Config) Config {
 	if cfg.Trials <= 0 {
 		cfg.Trials = 1
 	}
-	return cfg
+	switch {
+	case cfg.Mode == "" && cfg.LLM != nil:
+		cfg.Mode = ModeSimulate
+	case cfg.Mode == "":
+		cfg.Mode = ModeOffline
+	case cfg.Mode == ModeSimulate && cfg.LLM == nil:
+		return cfg, fmt.Errorf("mode simulate needs an LLM endpoint: %w", llm.ErrNotConfigured)
+	case cfg.Mode != ModeSimulate && cfg.Mode != ModeOffline:
+		return cfg, fmt.Errorf("mode %q: use %s or %s", cfg.Mode, ModeOffline, ModeSimulate)
+	}
+	if len(cfg.Conversations) == 0 {
+		return cfg, errors.New("no conversation to extract personas from")
+	}
+	settings := map[string]any{}
+	for k, v := range cfg.Settings {
+		settings[k] = v
+	}
+	settings["mode"], settings["path"] = cfg.Mode, DescribePath(cfg)
+	cfg.Settings = settings
+	return cfg, nil
 }
 
-// extractCards turns each conversation into a persona card; a conversation
-// that yields none is logged and left out, never fatal.
-func extractCards(cfg Config) []personas.Card {
-	var cards []personas.Card
-	for _, c := range cfg.Conversations {
-		card, err := personas.Extract(c)
-		if err != nil {
-			cfg.Logger.Warn("persona skipped", "conversation", c.ID, "file", c.Source.File, "line", c.Source.Line, "err", err)
-			continue
-		}
-		cards = append(cards, card)
+// execute does the run's work between its start and its end record.
+func execute(ctx context.Context, cfg Config, bus *Bus, box *sandbox.Service, w *results.Writer, rep *Report) error {
+	p, err := newPath(ctx, cfg, w, rep)
+	if err != nil {
+		return err
 	}
-	return cards
+	cards, err := p.cards(ctx)
+	if err != nil {
+		return err
+	}
+	rep.Personas = len(cards)
+	refs, err := ServeReferences(bus.Conn, References{Names: cfg.References, Logs: cfg.Conversations, Agent: p.agent(), Logger: cfg.BuildLogger})
+	if err != nil {
+		return err
+	}
+	defer StopAll(refs)
+	targets, err := Targets(ctx, bus.Conn, cfg.Candidates)
+	if err != nil {
+		return err
+	}
+	rep.Targets = targets
+	done, err := record(ctx, cfg, rep.Run.ID, cards, targets)
+	if err != nil {
+		return err
+	}
+	r := p.runner(candidates.NewClient(bus.Conn), box)
+	r.Sink = func(_ context.Context, o Outcome) error { return w.Add(SessionRecord(&o)) }
+	plan := Plan{Run: rep.Run.ID, Cards: cards, Targets: targets, Trials: cfg.Trials, Arms: p.arms()}
+	rep.Summary, err = r.Run(ctx, plan.Jobs(), done)
+	return err
+}
+
+// finish records how the run ended and reads the leaderboard back.
+func finish(ctx context.Context, cfg Config, rep *Report, err error) error {
+	status := results.RunDone
+	switch {
+	case rep.Summary.Stopped != "":
+		status = "stopped"
+	case errors.Is(err, context.Canceled):
+		status = results.RunCancelled
+	case err != nil:
+		status = results.RunFailed
+	}
+	// The run's end is recorded even when ctx was cancelled.
+	fctx := context.WithoutCancel(ctx)
+	if ferr := cfg.DB.FinishRun(fctx, rep.Run.ID, status, cfg.Now()); ferr != nil {
+		err = errors.Join(err, ferr)
+	}
+	if err != nil {
+		return err
+	}
+	if rep.Leaderboard, err = cfg.DB.Leaderboard(fctx, rep.Run.ID); err != nil {
+		return err
+	}
+	if rep.Kinds, err = cfg.DB.ViolationKinds(fctx, rep.Run.ID); err != nil {
+		return err
+	}
+	rep.Usage, err = cfg.DB.RunUsage(fctx, rep.Run.ID)
+	return err
 }
 
 // Targets discovers the builds on the bus and keeps those named in want
@@ -148,7 +232,7 @@ func Targets(ctx context.Context, nc *nats.Conn, want []string) ([]Target, error
 	var all, picked []Target
 	for _, in := range infos {
 		kind := "external"
-		if in.Metadata[mutants.MetaReference] != "" {
+		if in.Metadata["arena.reference"] != "" {
 			kind = "reference"
 		}
 		t := Target{Name: in.Name, Version: in.Version, Subject: in.Subject, Kind: kind}
@@ -180,86 +264,38 @@ func names(ts []Target) string {
 	return strings.Join(out, ", ")
 }
 
-// play records the run, plays its sessions and ranks the builds.
-func play(ctx context.Context, cfg Config, bus *Bus, box *sandbox.Service, cards []personas.Card, targets []Target, rep *Report) error {
-	run, done, err := beginRun(ctx, cfg, cards, targets)
-	if err != nil {
-		return err
-	}
-	rep.Run = run
-	w := results.NewWriter(cfg.DB, 64, 500*time.Millisecond)
-	r := NewRunner(candidates.NewClient(bus.Conn), box)
-	r.Logger, r.Now, r.Progress = cfg.Logger, cfg.Now, cfg.Progress
-	if cfg.Concurrency > 0 {
-		r.Concurrency = cfg.Concurrency
-	}
-	if cfg.TurnTimeout > 0 {
-		r.TurnTimeout = cfg.TurnTimeout
-	}
-	if cfg.MaxTurns > 0 {
-		r.MaxTurns = cfg.MaxTurns
-	}
-	r.Sink = func(_ context.Context, o Outcome) error { return w.Add(SessionRecord(&o)) }
-	plan := Plan{Run: run.ID, Cards: cards, Targets: targets, Trials: cfg.Trials}
-	rep.Summary, err = r.Run(ctx, plan.Jobs(), done)
-	err = errors.Join(err, w.Close())
-	status := results.RunDone
-	switch {
-	case errors.Is(err, context.Canceled):
-		status = results.RunCancelled
-	case err != nil:
-		status = results.RunFailed
-	}
-	// The run's end is recorded even when ctx was cancelled.
-	fctx := context.WithoutCancel(ctx)
-	if ferr := cfg.DB.FinishRun(fctx, run.ID, status, cfg.Now()); ferr != nil {
-		err = errors.Join(err, ferr)
-	}
-	if err != nil {
-		return err
-	}
-	rep.Leaderboard, err = cfg.DB.Leaderboard(fctx, run.ID)
-	if err != nil {
-		return err
-	}
-	rep.Kinds, err = cfg.DB.ViolationKinds(fctx, run.ID)
-	return err
-}
-
-// beginRun writes the run, its personas and its builds, and returns the
-// sessions already done when resuming.
-func beginRun(ctx context.Context, cfg Config, cards []personas.Card, targets []Target) (results.Run, map[results.SessionKey]bool, error) {
+// beginRun writes the run's start (or its resumption).
+func beginRun(ctx context.Context, cfg Config) (results.Run, error) {
 	id := cfg.Resume
 	if id == "" {
 		id = NewRunID(cfg.Now())
 	}
 	settings, err := json.Marshal(cfg.Settings)
 	if err != nil {
-		return results.Run{}, nil, fmt.Errorf("run settings: %w", err)
+		return results.Run{}, fmt.Errorf("run settings: %w", err)
 	}
-	run, err := cfg.DB.BeginRun(ctx, results.Run{ID: id, Mode: ModeOffline, Config: settings, StartedAt: cfg.Now()})
-	if err != nil {
-		return results.Run{}, nil, err
-	}
+	return cfg.DB.BeginRun(ctx, results.Run{ID: id, Mode: cfg.Mode, Config: settings, StartedAt: cfg.Now()})
+}
+
+// record writes the run's personas and builds, and returns the sessions
+// already done when resuming.
+func record(ctx context.Context, cfg Config, run string, cards []personas.Card, targets []Target) (map[results.SessionKey]bool, error) {
 	ps := make([]results.Persona, len(cards))
 	for i := range cards {
 		ps[i] = PersonaRecord(&cards[i])
 	}
 	if err := cfg.DB.PutPersonas(ctx, ps); err != nil {
-		return run, nil, err
+		return nil, err
 	}
 	cs := make([]results.Candidate, len(targets))
 	for i, t := range targets {
 		cs[i] = results.Candidate{Name: t.Name, Version: t.Version, Kind: t.Kind}
 	}
 	if err := cfg.DB.PutCandidates(ctx, cs); err != nil {
-		return run, nil, err
+		return nil, err
 	}
-	done := map[results.SessionKey]bool{}
-	if cfg.Resume != "" {
-		if done, err = cfg.DB.DoneSessions(ctx, id); err != nil {
-			return run, nil, err
-		}
+	if cfg.Resume == "" {
+		return map[results.SessionKey]bool{}, nil
 	}
-	return run, done, nil
+	return cfg.DB.DoneSessions(ctx, run)
 }

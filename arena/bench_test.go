@@ -36,7 +36,7 @@ func benchRunner(b *testing.B, build, sink string) {
 		b.Fatal(err)
 	}
 	defer box.Stop()
-	svcs, err := arena.ServeReferences(nc, convs, []string{build}, nil)
+	svcs, err := arena.ServeReferences(nc, arena.References{Names: []string{build}, Logs: convs})
 	if err != nil {
 		b.Fatal(err)
 	}

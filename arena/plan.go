@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"github.com/merchantarena/merchantarena/personas"
@@ -18,12 +19,19 @@ type Target struct {
 	Kind    string // "reference" or "external"
 }
 
-// Job is one session to play: one trial of one persona against one build.
+// Job is one session to play: one trial of one persona against one build,
+// with one merchant.
 type Job struct {
 	Run    string
 	Card   *personas.Card
 	Target Target
 	Trial  int
+	// Arm is the model that plays the merchant; empty for the verbatim
+	// merchant.
+	Arm string
+	// Seed is the merchant's seed. It depends on persona and trial only,
+	// so every build meets the same merchant and pairs compare.
+	Seed int
 }
 
 // Key identifies a job across restarts; its String form
@@ -38,20 +46,41 @@ type Plan struct {
 	Cards   []personas.Card
 	Targets []Target
 	Trials  int
+	// Arms are the merchant models; each plays Trials trials. Empty: one
+	// verbatim arm.
+	Arms []string
 }
 
 // Jobs expands the plan, persona-major so that early results already cover
-// every build.
+// every build. Trials are numbered across arms (arm a, trial t is trial
+// a*Trials+t), so a session key stays run/persona/build/trial.
 func (p *Plan) Jobs() []Job {
+	arms := p.Arms
+	if len(arms) == 0 {
+		arms = []string{""}
+	}
+	trials := max(p.Trials, 1)
 	var jobs []Job
-	for trial := range max(p.Trials, 1) {
-		for i := range p.Cards {
-			for _, t := range p.Targets {
-				jobs = append(jobs, Job{Run: p.Run, Card: &p.Cards[i], Target: t, Trial: trial})
+	for a, arm := range arms {
+		for t := range trials {
+			trial := a*trials + t
+			for i := range p.Cards {
+				for _, target := range p.Targets {
+					jobs = append(jobs, Job{Run: p.Run, Card: &p.Cards[i], Target: target, Trial: trial,
+						Arm: arm, Seed: seed(p.Cards[i].ID, t)})
+				}
 			}
 		}
 	}
 	return jobs
+}
+
+// seed derives a merchant seed from persona and trial: the same in every run
+// and arm, so a run can be repeated and arms differ only by their model.
+func seed(persona string, trial int) int {
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%s/%d", persona, trial)
+	return int(h.Sum32() & 0x7fffffff)
 }
 
 // NewRunID returns a sortable, unique run ID: run-20261126-231607-3f9a.

@@ -30,6 +30,15 @@ func SessionRecord(o *Outcome) results.Session {
 	if o.Cancelled {
 		s.Status = results.StatusCancelled
 	}
+	s.Simulator = results.SimulatorInfo{Model: o.Merchant.Model, Prompt: o.Merchant.Prompt, Temperature: o.Merchant.Temperature}
+	if o.Merchant.Simulated {
+		seed := int64(o.Job.Seed)
+		s.Simulator.Seed = &seed
+	}
+	if len(o.Goals) > 0 {
+		s.GoalStatus, _ = json.Marshal(o.Goals) // plain strings always marshal
+	}
+	s.SimulatorFault, s.FaultReason = o.simulatorFault()
 	raw, gated := o.Verdict.Raw, o.Verdict.Gated
 	s.RawScore, s.GatedScore = &raw, &gated
 	for _, st := range o.Steps {
@@ -44,10 +53,22 @@ func SessionRecord(o *Outcome) results.Session {
 	for _, sc := range o.Verdict.Scores {
 		s.Scores = append(s.Scores, results.Score{
 			Judge: sc.Judge, Criterion: sc.Criterion, Score: sc.Score, Gated: sc.Gated,
-			Rationale: sc.Rationale, Version: sc.Version,
+			Rationale: sc.Rationale, Version: sc.Version, CitedTurns: sc.CitedTurns,
 		})
 	}
 	return s
+}
+
+// simulatorFault says whether the merchant, not the build, spoiled the
+// session: the judges flagged it, or the merchant's model failed.
+func (o *Outcome) simulatorFault() (bool, string) {
+	switch {
+	case o.Verdict.SimulatorFault:
+		return true, o.Verdict.FaultReason
+	case o.StopReason == "merchant_error":
+		return true, o.Err
+	}
+	return false, ""
 }
 
 func toolCallRows(o *Outcome) []results.ToolCall {

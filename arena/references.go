@@ -4,36 +4,88 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 
 	"github.com/nats-io/nats.go"
 
 	"github.com/merchantarena/merchantarena/candidates"
 	"github.com/merchantarena/merchantarena/candidates/mutants"
+	"github.com/merchantarena/merchantarena/candidates/refagent"
 	"github.com/merchantarena/merchantarena/transcript"
 )
 
-// ServeReferences serves the named reference builds (all of them when names
-// is nil, none when it is empty) over the logs in convs; logger gets what the builds log (nil:
-// slog.Default()). The caller stops the services.
-func ServeReferences(nc *nats.Conn, convs []transcript.Conversation, names []string, logger *slog.Logger) ([]*candidates.Service, error) {
-	lib := mutants.NewLibrary(convs)
-	if names == nil {
-		names = mutants.Names()
+// References says which reference builds to serve in-process.
+type References struct {
+	// Names lists the builds; nil serves every build available (the LLM
+	// agents only with an Agent client), an empty non-nil slice none.
+	Names []string
+	// Logs are the conversations the mutants replay.
+	Logs []transcript.Conversation
+	// Agent is the model client of the LLM agents (monolith, jit); nil
+	// leaves them out.
+	Agent refagent.Completer
+	// Logger gets what the builds log; nil: slog.Default().
+	Logger *slog.Logger
+}
+
+// AgentNames are the reference LLM agents.
+func AgentNames() []string { return []string{"monolith", "jit"} }
+
+// ReferenceNames lists every reference build, mutants first.
+func ReferenceNames() []string { return append(mutants.Names(), AgentNames()...) }
+
+// ServeReferences serves the reference builds refs names. The caller stops
+// the services.
+func ServeReferences(nc *nats.Conn, refs References) ([]*candidates.Service, error) {
+	builds, err := refs.builds()
+	if err != nil {
+		return nil, err
 	}
 	var svcs []*candidates.Service
-	for _, n := range names {
-		b, err := mutants.Build(n, lib)
-		b.Logger = logger
-		if err == nil {
-			var s *candidates.Service
-			s, err = candidates.Serve(nc, b)
-			svcs = append(svcs, s)
-		}
+	for _, b := range builds {
+		b.Logger = refs.Logger
+		s, err := candidates.Serve(nc, b)
 		if err != nil {
-			return nil, errors.Join(fmt.Errorf("serve reference build %s: %w", n, err), StopAll(svcs))
+			return nil, errors.Join(fmt.Errorf("serve reference build %s: %w", b.Name, err), StopAll(svcs))
 		}
+		svcs = append(svcs, s)
 	}
 	return svcs, nil
+}
+
+func (refs References) builds() ([]candidates.Build, error) {
+	names := refs.Names
+	if names == nil {
+		names = mutants.Names()
+		if refs.Agent != nil {
+			names = ReferenceNames()
+		}
+	}
+	lib := mutants.NewLibrary(refs.Logs)
+	var out []candidates.Build
+	for _, n := range names {
+		if slices.Contains(AgentNames(), n) {
+			if refs.Agent == nil {
+				return nil, fmt.Errorf("reference build %s is an LLM agent and needs an LLM endpoint (OPENAI_BASE_URL or OPENAI_API_KEY)", n)
+			}
+			out = append(out, agentBuild(n, refs.Agent))
+			continue
+		}
+		b, err := mutants.Build(n, lib)
+		if err != nil {
+			return nil, fmt.Errorf("%w; the LLM agents are %s", err, strings.Join(AgentNames(), ", "))
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+func agentBuild(name string, client refagent.Completer) candidates.Build {
+	if name == "jit" {
+		return refagent.JIT(client, "")
+	}
+	return refagent.Monolith(client, "")
 }
 
 // StopAll stops services, joining their errors.

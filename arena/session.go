@@ -9,12 +9,14 @@ import (
 
 	"github.com/merchantarena/merchantarena/candidates"
 	"github.com/merchantarena/merchantarena/judges"
+	"github.com/merchantarena/merchantarena/llm"
 	"github.com/merchantarena/merchantarena/sandbox"
+	"github.com/merchantarena/merchantarena/simulator"
 	"github.com/merchantarena/merchantarena/transcript"
 )
 
 // Outcome is one played session before it is written: what happened, what
-// the sandbox saw, and the verdict.
+// the sandbox saw, who played the merchant, and the verdict.
 type Outcome struct {
 	Job        Job
 	Status     judges.Status
@@ -26,8 +28,16 @@ type Outcome struct {
 	Calls      []sandbox.CallRecord
 	Latencies  []time.Duration
 	Usage      candidates.Usage
-	Verdict    judges.Verdict
-	Cancelled  bool // the run was stopped; the session is played again on resume
+	Merchant   MerchantInfo
+	// Goals is the merchant's last view of its goals; Note its last
+	// account of a decision.
+	Goals   []simulator.GoalStatus
+	Note    string
+	Verdict judges.Verdict
+	// Cancelled: the run was stopped; the session is played again on
+	// resume.
+	Cancelled bool
+	budget    error // a spent budget stopped this session
 }
 
 // Turns is how many merchant turns the session had.
@@ -44,15 +54,28 @@ func (o *Outcome) Turns() int {
 // play runs one session to its end and judges it.
 func (r *Runner) play(ctx context.Context, job Job) Outcome {
 	o := Outcome{Job: job, Status: judges.StatusOK, Started: r.now()}
+	if err := r.checkBudget(); err != nil {
+		return o.stopped(err)
+	}
 	box := r.Sandbox.Open(job.Key().String())
-	merchant := r.Merchant(job.Card)
+	merchant, info := r.Merchant(job)
+	o.Merchant = info
 	var dialogue []transcript.Message
 	for turn := 1; ; turn++ {
+		if err := r.checkBudget(); err != nil {
+			box.Close()
+			return o.stopped(err)
+		}
 		d, err := merchant.Next(ctx, visible(dialogue))
+		if errors.Is(err, llm.ErrBudget) {
+			box.Close()
+			return o.stopped(err)
+		}
 		if err != nil {
-			o.fail(judges.StatusError, "merchant", fmt.Errorf("simulator: %w", err))
+			o.fail(judges.StatusError, "merchant_error", fmt.Errorf("merchant: %w", err))
 			break
 		}
+		o.Goals, o.Note = d.Goals, d.Note
 		if d.Stop {
 			o.StopReason = string(d.Reason)
 			break
@@ -77,7 +100,21 @@ func (r *Runner) play(ctx context.Context, job Job) Outcome {
 		o.Cancelled = true
 		return o
 	}
-	r.judge(&o, final)
+	r.judge(ctx, &o, final)
+	return o
+}
+
+func (r *Runner) checkBudget() error {
+	if r.Budget == nil {
+		return nil
+	}
+	return r.Budget()
+}
+
+// stopped marks a session the budget stopped: it is not recorded and is
+// played again when the run resumes with more budget.
+func (o Outcome) stopped(err error) Outcome {
+	o.Cancelled, o.budget = true, err
 	return o
 }
 
@@ -142,16 +179,25 @@ func visible(dialogue []transcript.Message) []transcript.Message {
 	return out
 }
 
-func (r *Runner) judge(o *Outcome, final *sandbox.Store) {
-	v, err := r.Judge.Judge(&judges.Evidence{
+func (r *Runner) judge(ctx context.Context, o *Outcome, final *sandbox.Store) {
+	goals := map[string]string{}
+	for _, g := range o.Goals {
+		goals[g.Goal] = g.Status
+	}
+	v, err := r.Judge.Judge(ctx, &judges.Evidence{
 		Card: o.Job.Card, Steps: o.Steps, Calls: o.Calls,
 		Initial: r.initial(), Final: final, Status: o.Status,
+		Simulated: o.Merchant.Simulated, StopReason: o.StopReason, MerchantGoals: goals,
+		Session: o.Job.Key().String(),
 	})
-	if err != nil {
-		o.fail(judges.StatusError, "error", fmt.Errorf("judge: %w", err))
-		return
+	switch {
+	case errors.Is(err, llm.ErrBudget):
+		o.Cancelled, o.budget = true, err
+	case err != nil:
+		o.fail(judges.StatusError, "judge_error", fmt.Errorf("judge: %w", err))
+	default:
+		o.Verdict = v
 	}
-	o.Verdict = v
 }
 
 // percentile returns the p-th percentile (0..1) of ds by nearest rank.

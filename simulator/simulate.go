@@ -46,6 +46,8 @@ type LLM struct {
 	// MaxTurns bounds the merchant's messages; 0 means DefaultMaxTurns.
 	MaxTurns int
 	Logger   *slog.Logger
+	// Session names the session in the model client's call log.
+	Session string
 }
 
 var _ Merchant = (*LLM)(nil)
@@ -130,6 +132,7 @@ func (m *LLM) request(visible []transcript.Message) (llm.Request, error) {
 	return llm.Request{
 		Role:        llm.RoleSimulator,
 		Model:       m.Model,
+		Session:     m.Session,
 		Messages:    flip(system, visible),
 		Temperature: &temp,
 		Seed:        &seed,

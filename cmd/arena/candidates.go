@@ -9,6 +9,7 @@ import (
 	"github.com/merchantarena/merchantarena/arena"
 	"github.com/merchantarena/merchantarena/candidates"
 	"github.com/merchantarena/merchantarena/candidates/mutants"
+	"github.com/merchantarena/merchantarena/llm"
 )
 
 // CandidatesCommand serves the reference builds or lists builds on a bus.
@@ -19,7 +20,8 @@ type CandidatesCommand struct {
 const candidatesSummary = `Work with candidate builds. "serve" runs reference builds as their own process
 until interrupted, so another process's "arena run --nats URL" plays them like
 any outside build; with no --nats it starts an in-process NATS server and prints
-its URL. "ls" lists the builds discovered on a bus (micro services with
+its URL. With $OPENAI_BASE_URL or $OPENAI_API_KEY set it can also serve the
+reference LLM agents, monolith and jit. "ls" lists the builds discovered on a bus (micro services with
 metadata arena.kind=candidate).`
 
 const candidatesExamples = `  arena candidates serve                                   # all reference builds, own NATS
@@ -46,17 +48,27 @@ func (c *CandidatesCommand) Run(ctx context.Context, args []string) error {
 
 func (c *CandidatesCommand) serve(ctx context.Context, args []string) error {
 	fs := c.m.newFlagSet("candidates serve", candidatesSummary, candidatesExamples)
-	builds := fs.String("builds", "all", "reference builds to serve: all, or a comma-separated list of "+strings.Join(mutants.Names(), ", "))
+	builds := fs.String("builds", "all", "reference builds to serve: all, or a comma-separated list of "+strings.Join(arena.ReferenceNames(), ", "))
 	logs := fs.String("logs", "", "logs the builds replay (default: the bundled examples)")
 	dataDir := fs.String("data-dir", ".arena", "folder for the in-process NATS server's data")
 	port := fs.Int("port", 0, "port of the in-process NATS server (default: any free port)")
 	nf := addNATSFlags(fs)
+	lf := addLLMFlags(fs)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
 	names, err := referenceList(*builds)
 	if err != nil {
 		return err
+	}
+	agent, err := c.agentClient(lf)
+	if err != nil {
+		return err
+	}
+	if agent == nil {
+		if err := (runPath{mode: arena.ModeOffline}).checkReferences(names); err != nil {
+			return err
+		}
 	}
 	logger, err := fs.logger()
 	if err != nil {
@@ -75,7 +87,11 @@ func (c *CandidatesCommand) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer bus.Close()
-	svcs, err := arena.ServeReferences(bus.Conn, convs, names, logger)
+	refs := arena.References{Names: names, Logs: convs, Logger: logger}
+	if agent != nil {
+		refs.Agent = agent
+	}
+	svcs, err := arena.ServeReferences(bus.Conn, refs)
 	if err != nil {
 		return err
 	}
@@ -86,6 +102,19 @@ func (c *CandidatesCommand) serve(ctx context.Context, args []string) error {
 	logger.Info("reference builds ready; stop with Ctrl-C", "nats", bus.URL, "builds", len(svcs))
 	<-ctx.Done()
 	return arena.StopAll(svcs)
+}
+
+// agentClient is the model client of the LLM agents when an endpoint is
+// configured, nil otherwise.
+func (c *CandidatesCommand) agentClient(lf *llmFlags) (*llm.Client, error) {
+	if !llmConfigured(c.m.Getenv) {
+		return nil, nil
+	}
+	cfg, err := lf.config(c.m.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return llm.New(cfg)
 }
 
 func (c *CandidatesCommand) list(ctx context.Context, args []string) error {

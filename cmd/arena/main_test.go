@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/merchantarena/merchantarena/arena/arenatest"
+	"github.com/merchantarena/merchantarena/llm/llmtest"
 	"github.com/merchantarena/merchantarena/natsbus/natstest"
 )
 
@@ -78,6 +80,9 @@ func TestMain_UsageErrors(t *testing.T) {
 		{"LogsMissingFile", []string{"logs", "inspect", "nope.jsonl"}, "nope.jsonl"},
 		{"LeaderboardNoDB", []string{"leaderboard", "--db", "/nonexistent/x.db"}, "Try: arena run"},
 		{"LsWithoutNATS", []string{"candidates", "ls"}, "needs --nats"},
+		{"SimulateWithoutEndpoint", []string{"run", "--mode", "simulate"}, "needs an LLM endpoint"},
+		{"BadMode", []string{"run", "--mode", "dream"}, "use offline or simulate"},
+		{"AgentsWithoutEndpoint", []string{"run", "--references", "golden,jit"}, "the LLM agents need an LLM endpoint"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -240,5 +245,45 @@ func TestCandidates_ServeAndList(t *testing.T) {
 	}
 	if r := <-done; r.code != 0 {
 		t.Fatalf("serve: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// TestRun_Simulate runs the LLM path from the command line against an
+// OpenAI-compatible server, and checks the key stays out of every output.
+func TestRun_Simulate(t *testing.T) {
+	b := &arenatest.Brain{}
+	srv := llmtest.NewServer(t, b.Handle)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "arena.db")
+	const key = "sk-test-9f8e7d6c5b4a-secret"
+	env := map[string]string{"OPENAI_BASE_URL": srv.URL, "OPENAI_API_KEY": key}
+	args := []string{"run", "--db", db, "--data-dir", dir, "--logs", "../../examples/customers.jsonl",
+		"--references", "golden,monolith", "--model", llmtest.TestModel, "--log-level", "debug"}
+	r := run(t, t.Context(), env, args...)
+	if r.code != 0 {
+		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{"simulate path", "merchant/1:" + llmtest.TestModel, "judge/1", "cache hits", "extractor"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	again := run(t, t.Context(), env, append(args, "--format", "json")...)
+	if again.code != 0 {
+		t.Fatalf("second run: exit %d\n%s", again.code, again.stderr)
+	}
+	raw, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wal, _ := os.ReadFile(db + "-wal") // absent after a checkpoint
+	for where, text := range map[string]string{"stdout": r.stdout + again.stdout, "stderr": r.stderr + again.stderr, "database": string(raw) + string(wal)} {
+		if strings.Contains(text, key) {
+			t.Errorf("the API key reached %s", where)
+		}
+	}
+	offline := run(t, t.Context(), env, "run", "--db", db, "--data-dir", dir, "--mode", "offline", "--references", "golden", "--format", "csv")
+	if offline.code != 0 || srv.Count() == 0 {
+		t.Fatalf("--mode offline with an endpoint set: exit %d\n%s", offline.code, offline.stderr)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/merchantarena/merchantarena/arena"
-	"github.com/merchantarena/merchantarena/candidates/mutants"
 	"github.com/merchantarena/merchantarena/results"
 )
 
@@ -49,13 +48,17 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 		refs        = fs.String("references", "all", "reference builds to serve in-process: all, none, or a comma-separated list")
 		trials      = fs.Int("trials", 1, "trials per persona and build")
 		concurrency = fs.Int("concurrency", arena.DefaultConcurrency, "sessions played at once")
-		turnTimeout = fs.Duration("turn-timeout", arena.DefaultTurnTimeout, "how long a build may take for one turn")
+		turnTimeout = fs.Duration("turn-timeout", arena.DefaultTurnTimeout, "how long a build may take for one turn (default 5s offline, 60s simulate)")
+		mode        = fs.String("mode", "", "offline (no LLM) or simulate (LLM personas, merchant and judges; the default when $OPENAI_BASE_URL or $OPENAI_API_KEY is set)")
+		rubricPath  = fs.String("rubric", "", "YAML rubric of the LLM judges (default: the built-in one)")
+		merchTemp   = fs.Float64("merchant-temperature", 0.7, "temperature of the simulated merchant")
 		maxTurns    = fs.Int("max-turns", 20, "merchant turns per session at most")
 		resume      = fs.String("resume", "", "resume this run ID (or \"latest\"), skipping recorded sessions")
 		dataDir     = fs.String("data-dir", ".arena", "folder for the embedded NATS server's JetStream data")
 		port        = fs.Int("port", 0, "port of the embedded NATS server (default: any free port)")
 	)
 	nc := addNATSFlags(fs)
+	lf := addLLMFlags(fs)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -74,6 +77,13 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 	}
 	connect, err := nc.config(c.m.Getenv)
 	if err != nil {
+		return err
+	}
+	path, err := c.llmPath(fs, lf, *mode, *rubricPath, *merchTemp, turnTimeout)
+	if err != nil {
+		return err
+	}
+	if err := path.checkReferences(references); err != nil {
 		return err
 	}
 	logger, err := fs.logger()
@@ -106,8 +116,9 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 		Settings: map[string]any{
 			"logs": source, "candidates": *cands, "references": *refs, "trials": *trials,
 			"concurrency": *concurrency, "turn_timeout": turnTimeout.String(), "max_turns": *maxTurns,
-			"nats": nc.url, "mode": arena.ModeOffline,
+			"nats": nc.url,
 		},
+		Mode: path.mode, LLM: path.llm, SimulatorModels: path.simulators, MerchantTemperature: *merchTemp, Rubric: path.rubric,
 		Logger:    logger,
 		Listening: func(url string) { logger.Info("nats ready; outside builds can join", "url", url) },
 		Progress:  bar.update,
@@ -125,7 +136,11 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	logger.Info("run finished", "run", rep.Run.ID, "played", rep.Summary.Played, "skipped", rep.Summary.Skipped,
-		"errors", rep.Summary.Errors, "timeouts", rep.Summary.Timeouts, "db", db.Path())
+		"errors", rep.Summary.Errors, "timeouts", rep.Summary.Timeouts, "simulator_faults", rep.Summary.SimulatorFaults, "db", db.Path())
+	if rep.Summary.Stopped != "" {
+		logger.Warn("run stopped early", "why", rep.Summary.Stopped, "not_played", rep.Summary.Cancelled,
+			"try", "arena run --resume "+rep.Run.ID+" with a larger --max-cost or --max-tokens")
+	}
 	return printRunReport(c.m, *format, rep, *trials, time.Since(start))
 }
 
@@ -138,7 +153,7 @@ func referenceList(v string) ([]string, error) {
 		return []string{}, nil
 	}
 	names := splitList(v)
-	known := strings.Join(mutants.Names(), ",")
+	known := strings.Join(arena.ReferenceNames(), ",")
 	for _, n := range names {
 		if !strings.Contains(","+known+",", ","+n+",") {
 			return nil, usageErrorf("--references: no reference build %q", n).try("one of all, none, " + known)
@@ -174,25 +189,4 @@ func resolveRun(ctx context.Context, db *results.DB, resume string) (string, err
 		return "", usageErrorf("--resume %s: %v", resume, err).try("arena leaderboard --format json to list runs")
 	}
 	return resume, nil
-}
-
-func printRunReport(m *Main, format string, rep *arena.Report, trials int, took time.Duration) error {
-	if format == "json" {
-		return render(m.Stdout, format, table{Value: rep})
-	}
-	if format == "table" || format == "md" {
-		fmt.Fprintf(m.Stdout, "%s\n\n", runHeadline(rep, trials, took))
-	}
-	return render(m.Stdout, format, leaderboardTable(rep.Leaderboard, rep.Kinds))
-}
-
-func runHeadline(rep *arena.Report, trials int, took time.Duration) string {
-	s := rep.Summary
-	head := fmt.Sprintf("Run %s: %s path (heuristic personas, verbatim merchants, procedural judges, no LLM)\n"+
-		"%d personas x %d builds x %d trial(s) = %d sessions: %d played",
-		rep.Run.ID, rep.Mode, rep.Personas, len(rep.Targets), trials, s.Planned, s.Played)
-	if s.Skipped > 0 {
-		head += fmt.Sprintf(", %d already done", s.Skipped)
-	}
-	return head + fmt.Sprintf(" in %s; results in %s", took.Round(time.Millisecond), rep.DBPath)
 }
