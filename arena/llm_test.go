@@ -163,3 +163,55 @@ func TestExecute_SimulateBudget(t *testing.T) {
 		t.Errorf("what was spent is not in the run record: %+v", rep.Usage)
 	}
 }
+
+// TestExecute_SimulatorArms plays each merchant model as its own trial arm,
+// with seeds shared across builds so that sessions pair.
+func TestExecute_SimulatorArms(t *testing.T) {
+	b := &arenatest.Brain{}
+	srv := llmtest.NewServer(t, b.Handle)
+	db := mustDB(t)
+	cfg := simulateConfig(t, db, srv)
+	cfg.Conversations = cfg.Conversations[:2]
+	cfg.References = []string{"golden", "opt-out"}
+	cfg.SimulatorModels = []string{"merchant-a", "merchant-b"}
+	rep, err := arena.Execute(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.Played != 8 {
+		t.Fatalf("played %d sessions, want 2 personas x 2 builds x 2 arms", rep.Summary.Played)
+	}
+	scores, err := db.SessionScores(t.Context(), rep.Run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arms := map[int]string{} // trial → merchant model
+	seeds := map[string]int64{}
+	for _, sc := range scores {
+		if m, ok := arms[sc.Key.Trial]; ok && m != sc.SimulatorModel {
+			t.Errorf("trial %d played by %s and %s", sc.Key.Trial, m, sc.SimulatorModel)
+		}
+		arms[sc.Key.Trial] = sc.SimulatorModel
+		s, err := db.Session(t.Context(), sc.SessionID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pair := sc.Key.Persona + "/" + sc.SimulatorModel
+		if seed, ok := seeds[pair]; ok && seed != *s.Simulator.Seed {
+			t.Errorf("%s: builds met different seeds %d and %d", pair, seed, *s.Simulator.Seed)
+		}
+		seeds[pair] = *s.Simulator.Seed
+	}
+	if arms[0] != "merchant-a" || arms[1] != "merchant-b" {
+		t.Fatalf("arms by trial = %v, want merchant-a then merchant-b", arms)
+	}
+	models := map[string]bool{}
+	for _, r := range srv.Requests() {
+		if r.SchemaName == "merchant_turn" {
+			models[r.Model] = true
+		}
+	}
+	if !models["merchant-a"] || !models["merchant-b"] {
+		t.Fatalf("merchant requests went to %v, want both arms' models", models)
+	}
+}

@@ -86,13 +86,13 @@ func pickRun(ctx context.Context, db *results.DB, id string) (results.Run, error
 // kinds, most frequent first.
 func leaderboardTable(rows []results.LeaderRow, kinds map[string]map[string]int) table {
 	t := table{
-		Header: []string{"rank", "build", "version", "sessions", "success", "score", "errors", "timeouts", "violations", "kinds", "turns", "p50", "p95"},
+		Header: []string{"rank", "build", "version", "sessions", "success", "score", "errors", "timeouts", "sim faults", "violations", "kinds", "turns", "p50", "p95"},
 		Value:  rows,
 	}
 	for _, r := range rows {
 		t.Rows = append(t.Rows, []string{
 			strconv.Itoa(r.Rank), r.Candidate, r.Version, strconv.Itoa(r.Sessions),
-			pct(r.SuccessRate), fmt.Sprintf("%.3f", r.MeanScore), strconv.Itoa(r.Errors), strconv.Itoa(r.Timeouts),
+			pct(r.SuccessRate), fmt.Sprintf("%.3f", r.MeanScore), strconv.Itoa(r.Errors), strconv.Itoa(r.Timeouts), strconv.Itoa(r.SimulatorFaults),
 			strconv.Itoa(r.Violations), kindList(kinds[r.Candidate+"@"+r.Version]),
 			fmt.Sprintf("%.1f", r.MeanTurns), ms(r.LatencyP50), ms(r.LatencyP95),
 		})
