@@ -222,7 +222,8 @@ func finish(ctx context.Context, cfg Config, rep *Report, err error) error {
 }
 
 // Targets discovers the builds on the bus and keeps those named in want
-// (all when want is empty). A wanted build that is not on the bus is an
+// ("name" for every version of it, or "name@version"; all when want is
+// empty). A wanted build that is not on the bus is an
 // error naming what is.
 func Targets(ctx context.Context, nc *nats.Conn, want []string) ([]Target, error) {
 	infos, err := candidates.Discover(ctx, nc)
@@ -237,13 +238,13 @@ func Targets(ctx context.Context, nc *nats.Conn, want []string) ([]Target, error
 		}
 		t := Target{Name: in.Name, Version: in.Version, Subject: in.Subject, Kind: kind}
 		all = append(all, t)
-		if len(want) == 0 || slices.Contains(want, in.Name) {
+		if len(want) == 0 || slices.ContainsFunc(want, t.Is) {
 			picked = append(picked, t)
 		}
 	}
 	var missing []string
 	for _, w := range want {
-		if !slices.ContainsFunc(picked, func(t Target) bool { return t.Name == w }) {
+		if !slices.ContainsFunc(picked, func(t Target) bool { return t.Is(w) }) {
 			missing = append(missing, w)
 		}
 	}

@@ -203,3 +203,24 @@ func TestExecute_ErrUnknownCandidate(t *testing.T) {
 		t.Fatal("want an error naming the missing build")
 	}
 }
+
+// TestExecute_TwoVersions serves golden twice, as production and as its
+// release candidate, and plays both as separate builds.
+func TestExecute_TwoVersions(t *testing.T) {
+	cfg := config(t, mustDB(t))
+	cfg.Conversations = cfg.Conversations[:4]
+	cfg.References = []string{"golden", "golden@1.1.0"}
+	cfg.Candidates = []string{"golden@1.0.0", "golden@1.1.0"}
+	rep, err := arena.Execute(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Leaderboard) != 2 {
+		t.Fatalf("leaderboard = %+v, want both versions", rep.Leaderboard)
+	}
+	for _, r := range rep.Leaderboard {
+		if r.Candidate != "golden" || r.Sessions != 4 || r.SuccessRate != 1 || r.Rank != 1 {
+			t.Errorf("%s@%s: %+v; want two identical, perfect, tied builds", r.Candidate, r.Version, r)
+		}
+	}
+}

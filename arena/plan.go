@@ -19,6 +19,11 @@ type Target struct {
 	Kind    string // "reference" or "external"
 }
 
+// Is reports whether spec ("name" or "name@version") names the target.
+func (t Target) Is(spec string) bool {
+	return spec == t.Name || spec == t.Name+"@"+t.Version
+}
+
 // Job is one session to play: one trial of one persona against one build,
 // with one merchant.
 type Job struct {

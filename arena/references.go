@@ -17,8 +17,9 @@ import (
 
 // References says which reference builds to serve in-process.
 type References struct {
-	// Names lists the builds; nil serves every build available (the LLM
-	// agents only with an Agent client), an empty non-nil slice none.
+	// Names lists the builds, each "name" or "name@version" (the same
+	// build under another version); nil serves every build available (the
+	// LLM agents only with an Agent client), an empty non-nil slice none.
 	Names []string
 	// Logs are the conversations the mutants replay.
 	Logs []transcript.Conversation
@@ -64,21 +65,36 @@ func (refs References) builds() ([]candidates.Build, error) {
 	}
 	lib := mutants.NewLibrary(refs.Logs)
 	var out []candidates.Build
-	for _, n := range names {
-		if slices.Contains(AgentNames(), n) {
-			if refs.Agent == nil {
-				return nil, fmt.Errorf("reference build %s is an LLM agent and needs an LLM endpoint (OPENAI_BASE_URL or OPENAI_API_KEY)", n)
-			}
-			out = append(out, agentBuild(n, refs.Agent))
-			continue
-		}
-		b, err := mutants.Build(n, lib)
+	for _, spec := range names {
+		b, err := refs.build(spec, lib)
 		if err != nil {
-			return nil, fmt.Errorf("%w; the LLM agents are %s", err, strings.Join(AgentNames(), ", "))
+			return nil, err
 		}
 		out = append(out, b)
 	}
 	return out, nil
+}
+
+// build makes one reference build from "name" or "name@version": the
+// version lets one build play as two (production and release candidate).
+func (refs References) build(spec string, lib *mutants.Library) (candidates.Build, error) {
+	n, version, _ := strings.Cut(spec, "@")
+	var b candidates.Build
+	switch {
+	case slices.Contains(AgentNames(), n) && refs.Agent == nil:
+		return b, fmt.Errorf("reference build %s is an LLM agent and needs an LLM endpoint (OPENAI_BASE_URL or OPENAI_API_KEY)", n)
+	case slices.Contains(AgentNames(), n):
+		b = agentBuild(n, refs.Agent)
+	default:
+		var err error
+		if b, err = mutants.Build(n, lib); err != nil {
+			return b, fmt.Errorf("%w; the LLM agents are %s", err, strings.Join(AgentNames(), ", "))
+		}
+	}
+	if version != "" {
+		b.Version = version
+	}
+	return b, nil
 }
 
 func agentBuild(name string, client refagent.Completer) candidates.Build {

@@ -14,7 +14,7 @@ func BenchmarkClient_Turn(b *testing.B) {
 	srv := natstest.Server(b)
 	mustServe(b, natstest.Connect(b, srv), build("bench", echo))
 	client := candidates.NewClient(natstest.Connect(b, srv))
-	subject := natsbus.CandidateTurn("bench")
+	subject := natsbus.CandidateTurn("bench", "1.0.0")
 	req := say("how many customers opted in to email marketing this month?")
 
 	b.Run("mode=serial", func(b *testing.B) {

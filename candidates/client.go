@@ -23,7 +23,7 @@ func NewClient(nc *nats.Conn) *Client {
 }
 
 // Turn sends req to the build answering on subject (Info.Subject, or
-// natsbus.CandidateTurn(name)) and waits for its reply. When ctx has no
+// natsbus.CandidateTurn(name, version)) and waits for its reply. When ctx has no
 // deadline, DefaultTurnTimeout applies; when req.TimeoutMS is zero, the
 // request sent carries the time left until the deadline (req itself is not
 // changed).

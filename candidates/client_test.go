@@ -46,7 +46,7 @@ func TestClient_Turn(t *testing.T) {
 		}
 		return echo(ctx, tr)
 	}))
-	subject := natsbus.CandidateTurn("probe")
+	subject := natsbus.CandidateTurn("probe", "1.0.0")
 
 	t.Run("OK", func(t *testing.T) {
 		req := say("hello")
@@ -110,7 +110,7 @@ func TestClient_Turn(t *testing.T) {
 	})
 	t.Run("ErrPayloadTooLarge", payloadTooLarge)
 	t.Run("ErrBuildDown", func(t *testing.T) {
-		_, err := client.Turn(turnCtx(t, 5*time.Second), natsbus.CandidateTurn("nobody"), say("hi"))
+		_, err := client.Turn(turnCtx(t, 5*time.Second), natsbus.CandidateTurn("nobody", "1.0.0"), say("hi"))
 		if !errors.Is(err, candidates.ErrBuildDown) {
 			t.Fatalf("Turn = %v; want ErrBuildDown", err)
 		}
@@ -123,7 +123,7 @@ func payloadTooLarge(t *testing.T) {
 	nc := smallConn(t, limit)
 	client := candidates.NewClient(nc)
 	mustServe(t, nc, build("small", echo))
-	subject := natsbus.CandidateTurn("small")
+	subject := natsbus.CandidateTurn("small", "1.0.0")
 	if _, err := client.Turn(turnCtx(t, 5*time.Second), subject, say(strings.Repeat("x", limit/2))); err != nil {
 		t.Fatalf("a request under the limit: %v", err)
 	}

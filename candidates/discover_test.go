@@ -59,9 +59,9 @@ func TestDiscover(t *testing.T) {
 		want := []candidates.Info{
 			{Name: "alpha", Version: "1.0.0", Description: "test build alpha", Replicas: 1,
 				Metadata: map[string]string{natsbus.MetaKind: natsbus.KindCandidate, "model": "m1"},
-				Subject:  natsbus.CandidateTurn("alpha")},
+				Subject:  natsbus.CandidateTurn("alpha", "1.0.0")},
 			{Name: "beta", Version: "2.1.0", Description: "test build beta", Replicas: 2,
-				Metadata: kind, Subject: natsbus.CandidateTurn("beta")},
+				Metadata: kind, Subject: natsbus.CandidateTurn("beta", "2.1.0")},
 		}
 		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(candidates.Info{}, "ID")); diff != "" {
 			t.Errorf("Discover (-want +got):\n%s", diff)
@@ -76,7 +76,7 @@ func TestDiscover(t *testing.T) {
 		client := candidates.NewClient(arena)
 		seen := map[string]bool{}
 		waitFor(t, 10*time.Second, "both beta replicas answer", func() bool {
-			reply, err := client.Turn(turnCtx(t, 5*time.Second), natsbus.CandidateTurn("beta"), say("who?"))
+			reply, err := client.Turn(turnCtx(t, 5*time.Second), natsbus.CandidateTurn("beta", "2.1.0"), say("who?"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,4 +94,36 @@ func TestDiscover(t *testing.T) {
 			t.Fatalf("Discover with a cancelled ctx = %v, nil; want an error", got)
 		}
 	})
+}
+
+// Two versions of one build, production beside its release candidate, are
+// two builds: each keeps its own subject and queue group.
+func TestServe_VersionsStayApart(t *testing.T) {
+	nc := natstest.Conn(t)
+	for _, v := range []string{"1.0.0", "1.1.0"} {
+		b := build("twin", func(ctx context.Context, tr *candidates.Turn) (*candidates.TurnReply, error) {
+			return &candidates.TurnReply{Messages: []transcript.Message{{Role: transcript.RoleAssistant, Content: v}}}, nil
+		})
+		b.Version = v
+		mustServe(t, nc, b)
+	}
+	infos, err := candidates.Discover(turnCtx(t, 5*time.Second), nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(infos) != 2 || infos[0].Version != "1.0.0" || infos[1].Version != "1.1.0" || infos[0].Subject == infos[1].Subject {
+		t.Fatalf("Discover = %+v, want the two versions apart", infos)
+	}
+	client := candidates.NewClient(nc)
+	for _, in := range infos {
+		for range 10 {
+			reply, err := client.Turn(turnCtx(t, 5*time.Second), in.Subject, say("which?"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := reply.Messages[0].Content; got != in.Version {
+				t.Fatalf("a turn for %s@%s was answered by %s", in.Name, in.Version, got)
+			}
+		}
+	}
 }

@@ -61,7 +61,7 @@ func Example() {
 	}
 	fmt.Println(reply.Messages[0].Content)
 	// Output:
-	// greeter 1.0.0 on arena.cand.greeter.turn, 1 replica
+	// greeter 1.0.0 on arena.cand.greeter.v1_0_0.turn, 1 replica
 	// Hello! You said: how many customers opted in?
 }
 

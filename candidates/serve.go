@@ -53,7 +53,7 @@ type Service struct {
 }
 
 // Serve registers b as a micro service on nc and starts answering turns on
-// natsbus.CandidateTurn(b.Name); when it returns, the server routes turns to
+// natsbus.CandidateTurn(b.Name, b.Version); when it returns, the server routes turns to
 // it. Every replica of a build calls Serve with
 // the same Name and Version; they share a queue group. Serve fails with
 // ErrInvalidBuild naming the field when Name is not a valid name, Version is
@@ -90,7 +90,7 @@ func (s *Service) register() error {
 	if err != nil {
 		return err
 	}
-	g := svc.AddGroup(natsbus.CandidateGroup(s.b.Name), micro.WithGroupQueueGroup(natsbus.CandidateQueue(s.b.Name)))
+	g := svc.AddGroup(natsbus.CandidateGroup(s.b.Name, s.b.Version), micro.WithGroupQueueGroup(natsbus.CandidateQueue(s.b.Name, s.b.Version)))
 	if err := g.AddEndpoint(natsbus.TurnEndpoint, micro.HandlerFunc(s.handle)); err != nil {
 		return errors.Join(fmt.Errorf("add turn endpoint: %w", err), svc.Stop())
 	}

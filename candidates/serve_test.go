@@ -61,7 +61,7 @@ func TestServe(t *testing.T) {
 		want := candidates.Info{
 			Name: "ok", Version: "1.0.0", Description: "test build ok", Replicas: 1,
 			Metadata: map[string]string{"model": "gpt-x", natsbus.MetaKind: natsbus.KindCandidate},
-			Subject:  natsbus.CandidateTurn("ok"),
+			Subject:  natsbus.CandidateTurn("ok", "1.0.0"),
 		}
 		got := svc.Info()
 		if got.ID == "" {
@@ -108,7 +108,7 @@ func TestService_Turn(t *testing.T) {
 	})
 	faulty.Logger = logs.logger()
 	mustServe(t, nc, faulty)
-	subject := natsbus.CandidateTurn("faulty")
+	subject := natsbus.CandidateTurn("faulty", "1.0.0")
 	tests := []struct {
 		text string
 		want *candidates.BuildError

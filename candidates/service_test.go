@@ -80,7 +80,7 @@ func TestService_Concurrency(t *testing.T) {
 	t.Run("OverlappingTurns", func(t *testing.T) {
 		var g gauge
 		mustServe(t, nc, slowBuild("wide", 0, &g))
-		playAll(t, client, natsbus.CandidateTurn("wide"), 10)
+		playAll(t, client, natsbus.CandidateTurn("wide", "1.0.0"), 10)
 		if g.max() < 2 {
 			t.Errorf("at most %d turn in flight; one endpoint must serve sessions at once", g.max())
 		}
@@ -88,7 +88,7 @@ func TestService_Concurrency(t *testing.T) {
 	t.Run("BoundedByMaxConcurrent", func(t *testing.T) {
 		var g gauge
 		mustServe(t, nc, slowBuild("narrow", 2, &g))
-		playAll(t, client, natsbus.CandidateTurn("narrow"), 6)
+		playAll(t, client, natsbus.CandidateTurn("narrow", "1.0.0"), 6)
 		if g.max() != 2 {
 			t.Errorf("%d turns in flight at most, want MaxConcurrent 2", g.max())
 		}
@@ -110,7 +110,7 @@ func busy(t *testing.T) {
 	})
 	b.MaxConcurrent = 1
 	mustServe(t, nc, b)
-	subject := natsbus.CandidateTurn("single")
+	subject := natsbus.CandidateTurn("single", "1.0.0")
 	held := make(chan error, 1)
 	go func() {
 		_, err := client.Turn(context.Background(), subject, say("hold"))
@@ -147,7 +147,7 @@ func TestService_Stop(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		subject := natsbus.CandidateTurn("draining")
+		subject := natsbus.CandidateTurn("draining", "1.0.0")
 		turnErr := make(chan error, 1)
 		go func() {
 			_, err := client.Turn(turnCtx(t, 10*time.Second), subject, say("slow"))
@@ -190,7 +190,7 @@ func TestService_Stop(t *testing.T) {
 		ctx := turnCtx(t, 10*time.Second)
 		go func() {
 			// The reply never comes: the build's connection is gone.
-			_, _ = candidates.NewClient(caller).Turn(ctx, natsbus.CandidateTurn("orphan"), say("hi"))
+			_, _ = candidates.NewClient(caller).Turn(ctx, natsbus.CandidateTurn("orphan", "1.0.0"), say("hi"))
 		}()
 		<-entered
 		nc.Close()

@@ -79,7 +79,7 @@ func TestTurn_CallTool(t *testing.T) {
 
 	req := say("how many enabled customers?")
 	req.Sandbox = candidates.SandboxRef{Subject: sbx.Subject(), Token: sess.Token()}
-	reply, err := candidates.NewClient(natstest.Connect(t, srv)).Turn(turnCtx(t, 10*time.Second), natsbus.CandidateTurn("agent"), req)
+	reply, err := candidates.NewClient(natstest.Connect(t, srv)).Turn(turnCtx(t, 10*time.Second), natsbus.CandidateTurn("agent", "1.0.0"), req)
 	if err != nil {
 		t.Fatal(err)
 	}

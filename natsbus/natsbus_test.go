@@ -76,7 +76,7 @@ func TestConnectConfig_Redacted(t *testing.T) {
 }
 
 func TestSubjects(t *testing.T) {
-	if got := natsbus.CandidateTurn("golden"); got != "arena.cand.golden.turn" {
+	if got := natsbus.CandidateTurn("golden", "1.2.0-rc.1+b7"); got != "arena.cand.golden.v1_2_0-rc_1_b7.turn" {
 		t.Errorf("CandidateTurn = %q", got)
 	}
 	if got := natsbus.SandboxCall("s1"); got != "arena.sandbox.s1.call" {

@@ -3,6 +3,7 @@ package natsbus
 import (
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // Every NATS subject and micro metadata key the arena uses is spelled here
@@ -37,15 +38,25 @@ func CheckName(name string) error {
 	return nil
 }
 
-// CandidateGroup is the micro group of a build: each build gets its own
-// prefix so that two builds never share a queue group by accident.
-func CandidateGroup(build string) string { return candidatePrefix + build }
+// CandidateGroup is the micro group of one version of a build: each gets its
+// own prefix, so two builds, or two versions of one build (the release
+// candidate beside production), never share a subject or queue group.
+// Dots and pluses of the version become underscores: a subject token holds
+// neither.
+func CandidateGroup(build, version string) string {
+	return candidatePrefix + build + ".v" + versionToken.Replace(version)
+}
 
-// CandidateTurn is the subject of a build's turn endpoint.
-func CandidateTurn(build string) string { return CandidateGroup(build) + "." + TurnEndpoint }
+var versionToken = strings.NewReplacer(".", "_", "+", "_", "*", "_", ">", "_", " ", "_")
 
-// CandidateQueue is the queue group the replicas of one build share.
-func CandidateQueue(build string) string { return CandidateGroup(build) }
+// CandidateTurn is the subject of a build version's turn endpoint.
+func CandidateTurn(build, version string) string {
+	return CandidateGroup(build, version) + "." + TurnEndpoint
+}
+
+// CandidateQueue is the queue group the replicas of one build version
+// share.
+func CandidateQueue(build, version string) string { return CandidateGroup(build, version) }
 
 // SandboxGroup is the micro group of one sandbox instance. Sessions live in
 // one instance, so each instance has its own subjects.

@@ -75,6 +75,7 @@ func TestMain_UsageErrors(t *testing.T) {
 		{"BadFormat", []string{"run", "--format", "xml"}, "--format"},
 		{"BadTrials", []string{"run", "--trials", "0"}, "must be positive"},
 		{"BadReference", []string{"run", "--references", "gold"}, `no reference build "gold"`},
+		{"BadReferenceVersion", []string{"run", "--references", "golden@two"}, `"two" is not a semantic version`},
 		{"CredentialsWithoutURL", []string{"run", "--nats-user", "bob"}, "without --nats"},
 		{"LogsNoFile", []string{"logs", "inspect"}, "name at least one log file"},
 		{"LogsMissingFile", []string{"logs", "inspect", "nope.jsonl"}, "nope.jsonl"},
@@ -240,7 +241,7 @@ func TestCandidates_ServeAndList(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	cancel()
-	if !strings.Contains(ls.stdout, "golden,1.0.0,1,mutant,-,arena.cand.golden.turn") || !strings.Contains(ls.stdout, "slow,1.0.0,1,mutant,timeout") {
+	if !strings.Contains(ls.stdout, "golden,1.0.0,1,mutant,-,arena.cand.golden.v1_0_0.turn") || !strings.Contains(ls.stdout, "slow,1.0.0,1,mutant,timeout") {
 		t.Fatalf("ls:\n%s%s", ls.stdout, ls.stderr)
 	}
 	if r := <-done; r.code != 0 {

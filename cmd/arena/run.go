@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -144,7 +146,12 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 	return printRunReport(c.m, *format, rep, *trials, time.Since(start))
 }
 
-// referenceList reads --references: all (nil), none (empty), or names.
+// semver is the shape of a build version (major.minor.patch, optional
+// pre-release and build).
+var semver = regexp.MustCompile(`^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$`)
+
+// referenceList reads --references: all (nil), none (empty), or names,
+// each "name" or "name@version".
 func referenceList(v string) ([]string, error) {
 	switch v {
 	case "all", "":
@@ -153,10 +160,14 @@ func referenceList(v string) ([]string, error) {
 		return []string{}, nil
 	}
 	names := splitList(v)
-	known := strings.Join(arena.ReferenceNames(), ",")
-	for _, n := range names {
-		if !strings.Contains(","+known+",", ","+n+",") {
-			return nil, usageErrorf("--references: no reference build %q", n).try("one of all, none, " + known)
+	known := arena.ReferenceNames()
+	for _, spec := range names {
+		n, version, hasVersion := strings.Cut(spec, "@")
+		if !slices.Contains(known, n) {
+			return nil, usageErrorf("--references: no reference build %q", n).try("one of all, none, " + strings.Join(known, ","))
+		}
+		if hasVersion && !semver.MatchString(version) {
+			return nil, usageErrorf("--references %s: %q is not a semantic version", spec, version).try(n + "@1.1.0")
 		}
 	}
 	return names, nil
