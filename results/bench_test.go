@@ -153,3 +153,36 @@ func BenchmarkLLMCache(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkDB_SessionFacts loads a 100,000-session run the way the ranking
+// and the gate do: everything, everything with criteria, and two builds.
+func BenchmarkDB_SessionFacts(b *testing.B) {
+	db := MustOpenDB(b)
+	fillRuns(b, db, 100_000, 1)
+	for _, c := range []struct {
+		name string
+		f    results.FactFilter
+	}{
+		{"all", results.FactFilter{Runs: []string{"r0"}}},
+		{"all+findings+criteria", results.FactFilter{Runs: []string{"r0"}, Findings: true, Criteria: true}},
+		{"two-builds", results.FactFilter{Runs: []string{"r0"}, Candidates: []string{"cand0", "cand1"}, Findings: true, Criteria: true}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				facts, err := db.SessionFacts(b.Context(), c.f)
+				if err != nil || len(facts) == 0 {
+					b.Fatal(len(facts), err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
+		})
+	}
+	b.Run("pairwise", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := db.Pairwise(b.Context(), "r0"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
+	})
+}

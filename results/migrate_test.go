@@ -59,8 +59,8 @@ func TestOpen_Migration(t *testing.T) {
 		}
 
 		MustOpenPath(t, path)
-		if got := userVersion(t, path); got != 2 {
-			t.Errorf("user_version after Open = %d, want 2", got)
+		if got := userVersion(t, path); got != results.SchemaVersion {
+			t.Errorf("user_version after Open = %d, want %d", got, results.SchemaVersion)
 		}
 		raw = MustRawDB(t, path)
 		for _, name := range v1Objects {
@@ -134,10 +134,10 @@ func TestOpen_Migration(t *testing.T) {
 		MustOpenPath(t, path)
 		err := results.OpenAtVersion(t.Context(), path, 1)
 		if !errors.Is(err, results.ErrSchemaTooNew) {
-			t.Fatalf("a v1 build opening a v2 file: %v, want ErrSchemaTooNew", err)
+			t.Fatalf("a v1 build opening a newer file: %v, want ErrSchemaTooNew", err)
 		}
-		if got := userVersion(t, path); got != 2 {
-			t.Errorf("user_version = %d after the refused open, want 2", got)
+		if got := userVersion(t, path); got != results.SchemaVersion {
+			t.Errorf("user_version = %d after the refused open, want %d", got, results.SchemaVersion)
 		}
 	})
 }

@@ -125,6 +125,9 @@ func TestViews(t *testing.T) {
 				"from session_scores where run_id = 'r-new' and candidate = 'golden' order by persona_id",
 				"p1|golden|||0|\np2|golden|gpt-sim|merchant/1|1|echo\n"},
 			{"select * from run_usage", "r-new|judge|2|1|0|0|100|10|0.25\nr-new|simulator|1|0|2|1|50|0|0.5\n"},
+			{"select count(*) > 0, sum(wins) = sum(losses) from pairwise where run_id = 'r-new'", "1|1\n"},
+			{"select count(*) from gate_decisions", "0\n"},
+			{"select count(*) from rankings", "0\n"},
 		} {
 			out, err := exec.CommandContext(t.Context(), shell, db.Path(), c.query).CombinedOutput()
 			if err != nil {
