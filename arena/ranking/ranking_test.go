@@ -89,15 +89,15 @@ func TestCompute(t *testing.T) {
 	a, b, c := find(t, got, "a"), find(t, got, "b"), find(t, got, "c")
 	// Success and its Wilson interval: a 7/8, b 4/8, c 0/8 (the fault left out).
 	for _, tt := range []struct {
-		build         ranking.Build
-		successes, n  int
-		score         float64
-		errs, faults  int
-		passK         []float64
-		tagHacks      int
+		build        ranking.Build
+		successes, n int
+		score        float64
+		errs, faults int
+		passK        []float64
+		tagHacks     int
 	}{
 		{a, 7, 8, 7.5 / 8, 0, 0, []float64{7.0 / 8, 0.75}, 1}, // pass^2: p1..p3 1, p4 C(1,2)/C(2,2)=0
-		{b, 4, 8, 5.0 / 8, 2, 0, []float64{0.5, 0.5}, 0},     // p3 0.5*2, p4 errors 0
+		{b, 4, 8, 5.0 / 8, 2, 0, []float64{0.5, 0.5}, 0},      // p3 0.5*2, p4 errors 0
 		{c, 0, 8, 0, 0, 1, []float64{0, 0}, 0},
 	} {
 		x := tt.build
