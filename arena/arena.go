@@ -12,6 +12,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/merchantarena/merchantarena/arena/ranking"
 	"github.com/merchantarena/merchantarena/candidates"
 	"github.com/merchantarena/merchantarena/judges"
 	"github.com/merchantarena/merchantarena/llm"
@@ -87,6 +88,9 @@ type Report struct {
 	Summary     Summary
 	Leaderboard []results.LeaderRow
 	Kinds       map[string]map[string]int // build → violation kind → count
+	// Board is the run's ranking with its intervals, also stored in the
+	// file; nil when the run played nothing.
+	Board *ranking.Board
 	// Path says what played which part: models and prompt versions.
 	Path map[string]string
 	// Usage is the run's LLM use by role, from the call log.
@@ -217,8 +221,28 @@ func finish(ctx context.Context, cfg Config, rep *Report, err error) error {
 	if rep.Kinds, err = cfg.DB.ViolationKinds(fctx, rep.Run.ID); err != nil {
 		return err
 	}
-	rep.Usage, err = cfg.DB.RunUsage(fctx, rep.Run.ID)
-	return err
+	if rep.Usage, err = cfg.DB.RunUsage(fctx, rep.Run.ID); err != nil {
+		return err
+	}
+	return rankRun(fctx, cfg, rep)
+}
+
+// rankRun computes and stores the run's ranking; a run whose sessions all
+// stopped early has none.
+func rankRun(ctx context.Context, cfg Config, rep *Report) error {
+	played := 0
+	for _, r := range rep.Leaderboard {
+		played += r.Sessions + r.SimulatorFaults
+	}
+	if played == 0 {
+		return nil
+	}
+	board, err := ranking.Compute(ctx, cfg.DB, ranking.Options{Runs: []string{rep.Run.ID}})
+	if err != nil {
+		return err
+	}
+	rep.Board = board
+	return ranking.Store(ctx, cfg.DB, rep.Run.ID, board)
 }
 
 // Targets discovers the builds on the bus and keeps those named in want

@@ -1,6 +1,8 @@
 package ranking
 
 import (
+	"encoding/json"
+	"math"
 	"time"
 
 	"github.com/merchantarena/merchantarena/arena/stats"
@@ -83,4 +85,28 @@ type Group struct {
 	By     string  `json:"by"`
 	Name   string  `json:"name"`
 	Builds []Build `json:"builds"`
+}
+
+// MarshalJSON writes numbers that could not be estimated (NaN) as null.
+func (b Build) MarshalJSON() ([]byte, error) {
+	type plain Build
+	passK := make([]*float64, len(b.PassK))
+	for i := range b.PassK {
+		passK[i] = finite(b.PassK[i])
+	}
+	return json.Marshal(struct {
+		plain
+		Success   *float64   `json:"success"`
+		Score     *float64   `json:"score"`
+		Rating    *float64   `json:"rating"`
+		MeanTurns *float64   `json:"mean_turns"`
+		PassK     []*float64 `json:"pass_k"`
+	}{plain(b), finite(b.Success), finite(b.Score), finite(b.Rating), finite(b.MeanTurns), passK})
+}
+
+func finite(f float64) *float64 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil
+	}
+	return &f
 }

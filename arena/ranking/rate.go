@@ -128,18 +128,39 @@ func rate(board *Board, groups []*buildFacts, opt Options) error {
 	if err != nil {
 		return fmt.Errorf("rank: %w", err)
 	}
-	cis := ratingIntervals(per, n, anchor, opt)
+	samples := ratingSamples(per, n, anchor, opt)
+	ids := map[string]int{}
 	for i := range board.Builds {
 		board.Builds[i].Rating = stats.Rating(beta[i])
-		board.Builds[i].RatingCI = cis[i]
+		board.Builds[i].RatingCI = percentileInterval(samples[i])
+		ids[board.Builds[i].ID()] = i
 	}
-	rank(board.Builds, func(b *Build) (float64, stats.Interval) { return b.Rating, b.RatingCI })
+	sortBy(board.Builds, func(b *Build) float64 { return b.Rating })
+	number(board.Builds, func(a, b *Build) bool {
+		return indistinct(samples[ids[a.ID()]], samples[ids[b.ID()]])
+	})
 	return nil
 }
 
-// ratingIntervals resamples personas and refits Bradley–Terry, giving each
-// build's 95% percentile interval.
-func ratingIntervals(per [][]outcome, n, anchor int, opt Options) []stats.Interval {
+// indistinct reports whether the 95% bootstrap interval of the rating
+// difference a−b contains zero: resample by resample, the two builds'
+// ratings come from one fit, so the difference needs no anchor.
+func indistinct(a, b []float64) bool {
+	if len(a) == 0 || len(a) != len(b) {
+		return true
+	}
+	d := make([]float64, len(a))
+	for r := range a {
+		d[r] = a[r] - b[r]
+	}
+	ci := percentileInterval(d)
+	return ci.Lo <= 0 && 0 <= ci.Hi
+}
+
+// ratingSamples resamples personas and refits Bradley–Terry: samples[i][r]
+// is build i's rating in resample r (resamples that fail to fit are
+// dropped for every build alike).
+func ratingSamples(per [][]outcome, n, anchor int, opt Options) [][]float64 {
 	rng := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0xda3e39cb94b95bdb))
 	samples := make([][]float64, n)
 	pick := make([]int, len(per))
@@ -157,21 +178,21 @@ func ratingIntervals(per [][]outcome, n, anchor int, opt Options) []stats.Interv
 			samples[i] = append(samples[i], stats.Rating(beta[i]))
 		}
 	}
-	out := make([]stats.Interval, n)
-	for i, s := range samples {
-		if len(s) == 0 {
-			out[i] = stats.Interval{Lo: math.NaN(), Hi: math.NaN()}
-			continue
-		}
-		slices.Sort(s)
-		out[i] = stats.Interval{Lo: pick2(s, 0.025), Hi: pick2(s, 0.975)}
-	}
-	return out
+	return samples
 }
 
-func pick2(sorted []float64, q float64) float64 {
-	i := int(math.Ceil(q*float64(len(sorted)))) - 1
-	return sorted[max(0, min(i, len(sorted)-1))]
+// percentileInterval is the 95% percentile interval of unsorted samples.
+func percentileInterval(samples []float64) stats.Interval {
+	if len(samples) == 0 {
+		return stats.Interval{Lo: math.NaN(), Hi: math.NaN()}
+	}
+	s := slices.Clone(samples)
+	slices.Sort(s)
+	at := func(q float64) float64 {
+		i := int(math.Ceil(q*float64(len(s)))) - 1
+		return s[max(0, min(i, len(s)-1))]
+	}
+	return stats.Interval{Lo: at(0.025), Hi: at(0.975)}
 }
 
 // baseline finds the anchor build: the one named, or the one with most
@@ -235,27 +256,36 @@ func pairs(builds []Build, per [][]outcome) []Pair {
 	return out
 }
 
-// rank orders builds by a value (best first) and numbers them; a build
-// shares the rank of the one above it when their intervals overlap, so a
-// difference the data cannot tell apart never separates two ranks. The
-// rule chains: three builds whose neighbours overlap share one rank even
-// if the first and the last do not, which errs on the side of caution.
+// rank orders builds by a value with its interval, best first, and
+// numbers them: a build shares the rank of the build that opened the rank
+// above it when their intervals overlap.
 func rank(builds []Build, key func(*Build) (float64, stats.Interval)) {
-	sort.SliceStable(builds, func(i, j int) bool {
-		a, _ := key(&builds[i])
-		b, _ := key(&builds[j])
-		return nanLow(a) > nanLow(b)
+	sortBy(builds, func(b *Build) float64 { v, _ := key(b); return v })
+	number(builds, func(a, b *Build) bool {
+		_, x := key(a)
+		_, y := key(b)
+		return x.Overlaps(y)
 	})
+}
+
+func sortBy(builds []Build, value func(*Build) float64) {
+	sort.SliceStable(builds, func(i, j int) bool { return nanLow(value(&builds[i])) > nanLow(value(&builds[j])) })
+}
+
+// number gives sorted builds their ranks. Each rank is opened by its best
+// build; a build joins the open rank when same(leader, build) says the data
+// cannot tell them apart, and opens the next rank (its position) when it
+// can. Comparing with the leader rather than the neighbour keeps a chain of
+// small steps from tying the first build to the last.
+func number(builds []Build, same func(leader, b *Build) bool) {
+	leader := 0
 	for i := range builds {
 		builds[i].Rank = i + 1
-		if i == 0 {
+		if i > 0 && same(&builds[leader], &builds[i]) {
+			builds[i].Rank = builds[leader].Rank
 			continue
 		}
-		_, prev := key(&builds[i-1])
-		_, cur := key(&builds[i])
-		if prev.Overlaps(cur) {
-			builds[i].Rank = builds[i-1].Rank
-		}
+		leader = i
 	}
 }
 

@@ -1,6 +1,10 @@
 package stats
 
-import "math"
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+)
 
 // Interval is a closed interval [Lo, Hi].
 type Interval struct {
@@ -28,4 +32,33 @@ func Wilson(successes, n int, confidence float64) Interval {
 	centre := (p + z2/(2*nf)) / denom
 	half := z * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf)) / denom
 	return Interval{math.Max(0, centre-half), math.Min(1, centre+half)}
+}
+
+// MarshalJSON writes a bound that is not a number (an interval nothing
+// could be estimated for) as null: JSON has no NaN.
+func (a Interval) MarshalJSON() ([]byte, error) {
+	return []byte(`{"lo":` + jsonNumber(a.Lo) + `,"hi":` + jsonNumber(a.Hi) + `}`), nil
+}
+
+func jsonNumber(f float64) string {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "null"
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// UnmarshalJSON reads null bounds back as NaN.
+func (a *Interval) UnmarshalJSON(b []byte) error {
+	var v struct{ Lo, Hi *float64 }
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	a.Lo, a.Hi = math.NaN(), math.NaN()
+	if v.Lo != nil {
+		a.Lo = *v.Lo
+	}
+	if v.Hi != nil {
+		a.Hi = *v.Hi
+	}
+	return nil
 }

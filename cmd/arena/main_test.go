@@ -119,18 +119,27 @@ func TestRun_EndToEnd(t *testing.T) {
 		t.Fatalf("leaderboard: exit %d\n%s", lb.code, lb.stderr)
 	}
 	var board struct {
-		Leaderboard []struct {
+		Runs   []string
+		Builds []struct {
 			Rank       int
-			Candidate  string
-			Violations int
+			Name       string
+			Violations map[string]int
+			Rating     float64
 		}
-		Violations map[string]map[string]int
+		Pairwise []struct{ A, B string }
 	}
 	if err := json.Unmarshal([]byte(lb.stdout), &board); err != nil {
 		t.Fatalf("leaderboard json: %v\n%s", err, lb.stdout)
 	}
-	if len(board.Leaderboard) != 7 || board.Leaderboard[0].Candidate != "golden" || board.Leaderboard[0].Violations != 0 {
-		t.Fatalf("leaderboard = %+v, want golden first with no violation among 7 builds", board.Leaderboard)
+	if len(board.Builds) != 7 || board.Builds[0].Name != "golden" || board.Builds[0].Rank != 1 ||
+		len(board.Builds[0].Violations) != 0 || board.Builds[1].Rank == 1 {
+		t.Fatalf("leaderboard = %+v, want golden alone first with no violation among 7 builds", board.Builds)
+	}
+	if board.Builds[1].Violations["tag_hacking"] == 0 && board.Builds[2].Violations["tag_hacking"] == 0 {
+		t.Errorf("tag-hacker shows no tag hacking near the top: %+v", board.Builds[:3])
+	}
+	if len(board.Pairwise) != 7*6 {
+		t.Errorf("%d pairwise rows, want every ordered pair of 7 builds", len(board.Pairwise))
 	}
 	for _, f := range []string{"md", "csv", "table"} {
 		r := run(t, t.Context(), nil, "leaderboard", "--db", db, "--format", f)
@@ -151,7 +160,7 @@ func TestRun_EndToEnd(t *testing.T) {
 	// A second run on the same file resumes nothing and adds a run.
 	again := run(t, t.Context(), nil, "run", "--db", db, "--data-dir", filepath.Join(dir, "data"),
 		"--candidates", "golden", "--references", "golden", "--format", "csv")
-	if again.code != 0 || !strings.HasPrefix(again.stdout, "rank,build") {
+	if again.code != 0 || !strings.HasPrefix(again.stdout, "by,group,rank,build") {
 		t.Fatalf("second run: exit %d\n%s%s", again.code, again.stdout, again.stderr)
 	}
 }

@@ -17,7 +17,9 @@ func printRunReport(m *Main, format string, rep *arena.Report, trials int, took 
 	if format == "table" || format == "md" {
 		fmt.Fprintf(m.Stdout, "%s\n\n", runHeadline(rep, trials, took))
 	}
-	if err := render(m.Stdout, format, leaderboardTable(rep.Leaderboard, rep.Kinds)); err != nil {
+	if rep.Board == nil {
+		fmt.Fprintln(m.Stderr, "no session was played: nothing to rank")
+	} else if err := renderBoard(m.Stdout, format, rep.Board); err != nil {
 		return err
 	}
 	if len(rep.Usage) > 0 && (format == "table" || format == "md") {
