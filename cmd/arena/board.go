@@ -48,7 +48,7 @@ func buildsHeader(b []ranking.Build, ratings bool) []string {
 	if ratings {
 		h = append(h, "rating [95% CI]")
 	}
-	return append(h, "errors", "timeouts", "sim faults", "violations", "turns", "p50", "p95", "tokens", "cost")
+	return append(h, "errors", "timeouts", "sim faults", "turns", "p50", "p95", "tokens", "cost", "violations")
 }
 
 func maxPassK(b []ranking.Build) int {
@@ -76,8 +76,8 @@ func buildsTable(b []ranking.Build, ratings bool) table {
 			row = append(row, withCI(rating(x.Rating), x.RatingCI, rating))
 		}
 		row = append(row, strconv.Itoa(x.Errors), strconv.Itoa(x.Timeouts), strconv.Itoa(x.SimulatorFaults),
-			kindList(x.Violations), num(x.MeanTurns), ms(x.LatencyP50), ms(x.LatencyP95),
-			strconv.FormatInt(x.PromptTokens+x.CompletionTokens, 10), fmt.Sprintf("$%.4f", x.Cost))
+			fmt.Sprintf("%.1f", x.MeanTurns), ms(x.LatencyP50), ms(x.LatencyP95),
+			strconv.FormatInt(x.PromptTokens+x.CompletionTokens, 10), fmt.Sprintf("$%.2f", x.Cost), kindList(x.Violations))
 		t.Rows = append(t.Rows, row)
 	}
 	return t
