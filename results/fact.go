@@ -76,23 +76,8 @@ func (db *DB) SessionFacts(ctx context.Context, f FactFilter) ([]SessionFact, er
 	if err != nil || len(facts) == 0 {
 		return facts, err
 	}
-	byID := make(map[int64]*SessionFact, len(facts))
-	for i := range facts {
-		byID[facts[i].ID] = &facts[i]
-	}
-	where, args := factWhere(f)
-	if f.Findings {
-		if err := readKinds(ctx, tx, where, args, byID); err != nil {
-			return nil, err
-		}
-	}
 	if err := readCosts(ctx, tx, facts); err != nil {
 		return nil, err
-	}
-	if f.Criteria {
-		if err := readCriteria(ctx, tx, where, args, byID); err != nil {
-			return nil, err
-		}
 	}
 	return facts, nil
 }
@@ -143,11 +128,12 @@ func readFacts(ctx context.Context, tx *sql.Tx, f FactFilter) ([]SessionFact, er
 		SELECT s.id, s.run_id, s.persona_id, s.candidate_id, s.trial, s.status, s.success,
 			coalesce(s.gated_score, 0), s.turns, s.latency_p50_ms, s.latency_p95_ms,
 			s.prompt_tokens, s.completion_tokens, coalesce(s.simulator_model, ''),
-			coalesce(s.simulator_prompt, ''), s.seed, s.simulator_fault, s.started_at
+			coalesce(s.simulator_prompt, ''), s.seed, s.simulator_fault, s.started_at,
+			CASE WHEN ? THEN s.gate_kinds ELSE '' END, CASE WHEN ? THEN s.criteria ELSE '' END
 		FROM sessions s
 		JOIN candidates c ON c.id = s.candidate_id
 		WHERE `+where+`
-		ORDER BY s.run_id, s.persona_id, s.candidate_id, s.trial`, args...)
+		ORDER BY s.run_id, s.persona_id, s.candidate_id, s.trial`, append([]any{f.Findings, f.Criteria}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("session facts: %w", err)
 	}
@@ -203,11 +189,12 @@ func buildNames(ctx context.Context, tx *sql.Tx) (map[int64][2]string, error) {
 type factScanner struct {
 	builds map[int64][2]string
 	seen   map[string]string
-	raw    [7]sql.RawBytes
+	names  map[string]string // criterion and kind names
+	raw    [8]sql.RawBytes
 }
 
 func newFactScanner(builds map[int64][2]string) *factScanner {
-	return &factScanner{builds: builds, seen: map[string]string{}}
+	return &factScanner{builds: builds, seen: map[string]string{}, names: map[string]string{}}
 }
 
 func (sc *factScanner) intern(b []byte) string {
@@ -227,10 +214,26 @@ func (sc *factScanner) scan(rows *sql.Rows) (SessionFact, error) {
 		seed     sql.NullInt64
 		r        = &sc.raw
 	)
+	var kinds, criteria string
 	err := rows.Scan(&f.ID, &r[0], &r[1], &cand, &f.Trial, &r[2], &f.Success, &f.Gated, &f.Turns,
-		&p50, &p95, &f.PromptTokens, &f.CompletionTokens, &r[3], &r[4], &seed, &f.SimulatorFault, &r[5])
+		&p50, &p95, &f.PromptTokens, &f.CompletionTokens, &r[3], &r[4], &seed, &f.SimulatorFault, &r[5],
+		&kinds, &criteria)
 	if err != nil {
 		return f, err
+	}
+	if f.Criteria, err = unpack(criteria, sc.names); err != nil {
+		return f, fmt.Errorf("session %d criteria: %w", f.ID, err)
+	}
+	k, err := unpack(kinds, sc.names)
+	if err != nil {
+		return f, fmt.Errorf("session %d findings: %w", f.ID, err)
+	}
+	if k != nil {
+		f.Kinds = map[string]int{}
+		for name, n := range k {
+			f.Kinds[name] = int(n)
+			f.GateFailures += int(n)
+		}
 	}
 	f.Run, f.Persona, f.Status = sc.intern(r[0]), sc.intern(r[1]), sc.intern(r[2])
 	f.SimulatorModel, f.SimulatorPrompt = sc.intern(r[3]), sc.intern(r[4])
@@ -292,39 +295,6 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// readKinds counts each session's gate findings by kind.
-func readKinds(ctx context.Context, tx *sql.Tx, where string, args []any, byID map[int64]*SessionFact) error {
-	rows, err := tx.QueryContext(ctx, `
-		SELECT f.session_id, f.kind, count(*)
-		FROM findings f
-		JOIN sessions s ON s.id = f.session_id
-		JOIN candidates c ON c.id = s.candidate_id
-		WHERE f.gate = 1 AND `+where+`
-		GROUP BY f.session_id, f.kind`, args...)
-	if err != nil {
-		return fmt.Errorf("session facts: findings: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			id   int64
-			kind string
-			n    int
-		)
-		if err := rows.Scan(&id, &kind, &n); err != nil {
-			return fmt.Errorf("session facts: findings: %w", err)
-		}
-		if f := byID[id]; f != nil {
-			if f.Kinds == nil {
-				f.Kinds = map[string]int{}
-			}
-			f.Kinds[kind] += n
-			f.GateFailures += n
-		}
-	}
-	return rows.Err()
-}
-
 // readCosts adds the build's LLM cost to each session, matching the call
 // log's session names (run/persona/build@version/trial).
 func readCosts(ctx context.Context, tx *sql.Tx, facts []SessionFact) error {
@@ -364,43 +334,4 @@ func readCosts(ctx context.Context, tx *sql.Tx, facts []SessionFact) error {
 		x.Cost = cost[key.String()]
 	}
 	return nil
-}
-
-// readCriteria fills each session's criteria: the LLM judges' gated
-// scores (per-goal ones averaged) and the procedural goal score.
-func readCriteria(ctx context.Context, tx *sql.Tx, where string, args []any, byID map[int64]*SessionFact) error {
-	rows, err := tx.QueryContext(ctx, `
-		SELECT sc.session_id, sc.criterion, avg(sc.gated)
-		FROM (SELECT sc.session_id AS session_id,
-		             CASE WHEN instr(sc.criterion, '/') > 0
-		                  THEN substr(sc.criterion, 1, instr(sc.criterion, '/') - 1)
-		                  ELSE sc.criterion END AS criterion,
-		             sc.gated AS gated
-		      FROM scores sc
-		      JOIN sessions s ON s.id = sc.session_id
-		      JOIN candidates c ON c.id = s.candidate_id
-		      WHERE (sc.judge = 'llm' OR (sc.judge = 'procedural' AND sc.criterion = 'goals'))
-		        AND `+where+`) sc
-		GROUP BY sc.session_id, sc.criterion`, args...)
-	if err != nil {
-		return fmt.Errorf("session facts: scores: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			id   int64
-			name string
-			v    float64
-		)
-		if err := rows.Scan(&id, &name, &v); err != nil {
-			return fmt.Errorf("session facts: scores: %w", err)
-		}
-		if f := byID[id]; f != nil {
-			if f.Criteria == nil {
-				f.Criteria = map[string]float64{}
-			}
-			f.Criteria[name] = v
-		}
-	}
-	return rows.Err()
 }

@@ -21,12 +21,16 @@ var migration002 string
 //go:embed migrations/003_ranking.sql
 var migration003 string
 
+//go:embed migrations/004_packed.sql
+var migration004 string
+
 // migrations are applied in order; migration i brings the file to
 // user_version i+1. Append only: never edit or reorder a released one.
 var migrations = []string{
 	migration001,
 	migration002,
 	migration003,
+	migration004,
 }
 
 // migrate applies every migration the file lacks, each in its own immediate

@@ -216,3 +216,42 @@ func dump(t *testing.T, raw *sql.DB, name string, cols []string) [][]any {
 	}
 	return out
 }
+
+// A v3 file's findings and scores are packed into its sessions when it
+// migrates to v4, so ranking and the gate see them.
+func TestOpen_MigrationPacksV3Sessions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "arena.db")
+	if err := results.OpenAtVersion(t.Context(), path, 3); err != nil {
+		t.Fatal(err)
+	}
+	raw := MustRawDB(t, path)
+	for _, q := range []string{
+		`INSERT INTO runs (id, started_at, status) VALUES ('r1', '2025-01-01T00:00:00.000Z', 'done')`,
+		`INSERT INTO personas (id) VALUES ('p1')`,
+		`INSERT INTO candidates (id, name, version) VALUES (1, 'golden', '1.0.0')`,
+		`INSERT INTO sessions (id, run_id, persona_id, candidate_id, trial, status, turns, success, gated_score)
+		 VALUES (7, 'r1', 'p1', 1, 0, 'ok', 2, 1, 0.5)`,
+		`INSERT INTO findings (session_id, turn, rule, kind, gate, message) VALUES
+		 (7, 1, 'hack.tag_filter', 'tag_hacking', 1, ''), (7, 1, 'hack.tag_filter', 'tag_hacking', 1, ''),
+		 (7, 2, 'state.side_effect', 'side_effect', 0, '')`,
+		`INSERT INTO scores (session_id, judge, criterion, score, gated) VALUES
+		 (7, 'llm', 'goal_completion/g1', 1, 1), (7, 'llm', 'goal_completion/g2', 0, 0),
+		 (7, 'llm', 'tone', 0.75, 0.25), (7, 'procedural', 'goals', 1, 0.5), (7, 'procedural', 'goal/g1', 1, 1)`,
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db := MustOpenPath(t, path)
+	facts, err := db.SessionFacts(t.Context(), results.FactFilter{Findings: true, Criteria: true})
+	if err != nil || len(facts) != 1 {
+		t.Fatalf("facts %v, %v", facts, err)
+	}
+	f := facts[0]
+	if diff := cmp.Diff(map[string]int{"tag_hacking": 2}, f.Kinds); diff != "" || f.GateFailures != 2 {
+		t.Errorf("kinds (-want +got):\n%s (gate failures %d)", diff, f.GateFailures)
+	}
+	if diff := cmp.Diff(map[string]float64{"goal_completion": 0.5, "tone": 0.25, "goals": 0.5}, f.Criteria); diff != "" {
+		t.Errorf("criteria (-want +got):\n%s", diff)
+	}
+}

@@ -121,8 +121,8 @@ var batchSQL = map[string]string{
 		turns, started_at, finished_at, duration_ms, latency_p50_ms, latency_p95_ms,
 		prompt_tokens, completion_tokens, error, raw_score, gated_score, success,
 		simulator_model, simulator_prompt, seed, temperature, goal_status, simulator_fault,
-		fault_reason)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		fault_reason, gate_kinds, criteria)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (run_id, persona_id, candidate_id, trial) DO NOTHING
 		RETURNING id`,
 	"message": `INSERT INTO messages (session_id, seq, turn, role, content, tool_calls,
@@ -206,7 +206,7 @@ func (b *batch) write(s *Session) error {
 		s.PromptTokens, s.CompletionTokens, s.Error,
 		sqlFloat(s.RawScore), sqlFloat(s.GatedScore), s.Success,
 		sqlText(sim.Model), sqlText(sim.Prompt), sqlInt(sim.Seed), sqlFloat(sim.Temperature),
-		sqlJSON(s.GoalStatus), s.SimulatorFault, s.FaultReason)
+		sqlJSON(s.GoalStatus), s.SimulatorFault, s.FaultReason, packKinds(s.Findings), packCriteria(s.Scores))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // already recorded: leave it and its children as they are
 	}
