@@ -69,6 +69,8 @@ func (m *Main) lookup(args []string) (command, []string, error) {
 		return &RunCommand{m: m}, rest, nil
 	case "leaderboard":
 		return &LeaderboardCommand{m: m}, rest, nil
+	case "gate":
+		return &GateCommand{m: m}, rest, nil
 	case "logs":
 		return &LogsCommand{m: m}, rest, nil
 	case "candidates":
@@ -94,6 +96,7 @@ Usage:
 Commands:
   run          play personas against candidate builds and rank them
   leaderboard  print the ranking stored in a results file
+  gate         decide whether a candidate build may replace the baseline (exit 0 pass, 1 blocked, 2 undecided)
   logs         read conversation logs (inspect)
   candidates   serve the reference builds, or list builds on the bus
   personas     extract persona cards from logs, or show a stored one

@@ -1,0 +1,305 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/merchantarena/merchantarena/arena"
+	"github.com/merchantarena/merchantarena/arena/gate"
+	"github.com/merchantarena/merchantarena/results"
+)
+
+// GateCommand decides whether a candidate build may replace the baseline.
+type GateCommand struct {
+	m *Main
+}
+
+const gateSummary = `Decide whether the candidate build may replace the baseline, on paired
+sessions: same persona, same trial, same merchant simulator. Each metric
+(success, gated score, every judge criterion) must be non-inferior: the
+one-sided lower bound of the mean difference B-A, from a persona bootstrap,
+above -margin. Hard gates allow no rise at all: stage-1 failures, each
+reward-hack kind, errors and timeouts.
+
+Exit 0: pass. Exit 1: blocked (every failing check is listed). Exit 2: cannot
+decide (a build has no session, pairs are missing for most personas, the
+baseline itself errors) or a usage error. Every decision is stored in the
+results file's gate_decisions table with its inputs.
+
+With --runs the gate first plays one arena run with both builds (same
+personas, same merchants and seeds) and decides on it; the run flags
+(--logs, --trials, --nats, ...) apply then.`
+
+const gateExamples = `  arena gate --runs --baseline golden --candidate tag-hacker
+  arena gate --runs --baseline golden --candidate golden@1.1.0 --references golden,golden@1.1.0
+  arena gate --baseline shop@1.4.0 --candidate shop@1.5.0 --run run-20261127-004151-6142
+  arena gate --baseline shop --candidate shop@1.5.0 --margins score=0.05,success=0.03 --format md > comment.md
+  arena gate --baseline shop --candidate shop@1.5.0 --format junit > gate.xml`
+
+var gateFormats = []string{"table", "md", "json", "junit"}
+
+// gateFlags are the gate's own flags.
+type gateFlags struct {
+	baseline, candidate, margins, format, dbPath string
+	runs                                         listFlag
+	play                                         bool
+	margin, alpha                                float64
+	resamples                                    int
+	seed                                         uint64
+}
+
+// playFlags are the flags of the arena run --runs plays.
+type playFlags struct {
+	logs, logFormat, refs, mode, rubric, dataDir string
+	strict                                       bool
+	trials, concurrency, maxTurns, port          int
+	turnTimeout                                  time.Duration
+	temp                                         float64
+	nats                                         *natsFlags
+	llm                                          *llmFlags
+}
+
+// Run parses flags, plays the sessions when asked, decides and prints.
+func (c *GateCommand) Run(ctx context.Context, args []string) error {
+	fs := c.m.newFlagSet("gate", gateSummary, gateExamples)
+	g, p := addGateFlags(fs), addPlayFlags(fs)
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	cfg, err := g.config(fs)
+	if err != nil {
+		return err
+	}
+	logger, err := fs.logger()
+	if err != nil {
+		return err
+	}
+	var plan *arena.Config
+	if g.play {
+		if plan, err = c.planRun(fs, p, cfg, logger); err != nil {
+			return err
+		}
+	} else if _, err := os.Stat(g.dbPath); err != nil {
+		return usageErrorf("results file %s: %v", g.dbPath, err).try("arena gate --runs (plays the sessions first), or --db FILE")
+	}
+	db, err := results.Open(ctx, g.dbPath)
+	if err != nil {
+		return fmt.Errorf("%w\nTry: check that %s is an arena results file, or pass another --db", err, g.dbPath)
+	}
+	defer db.Close()
+	if plan != nil {
+		if cfg.Runs, err = c.play(ctx, *plan, db, logger); err != nil {
+			return err
+		}
+	}
+	d, err := gate.Decide(ctx, db, cfg)
+	var ce *gate.ConfigError
+	if errors.As(err, &ce) {
+		return usageErrorf("%v", ce).try("arena gate --help")
+	}
+	if err != nil {
+		return err
+	}
+	logger.Info("gate decided", "verdict", d.Verdict, "decision", d.ID, "runs", strings.Join(d.Runs, ","), "db", db.Path())
+	if err := printDecision(c.m, g.format, d, db.Path()); err != nil {
+		return err
+	}
+	return verdictExit(d)
+}
+
+func addGateFlags(fs *flagSet) *gateFlags {
+	g := &gateFlags{}
+	fs.StringVar(&g.baseline, "baseline", "", "the build in production: name or name@version (required)")
+	fs.StringVar(&g.candidate, "candidate", "", "the build that would replace it: name or name@version (required)")
+	fs.Var(&g.runs, "run", "run ID to decide on; repeat or comma-separate (default: the latest run with both builds)")
+	fs.BoolVar(&g.play, "runs", false, "play the sessions first (one arena run with both builds), then decide on that run")
+	fs.Float64Var(&g.margin, "margin", gate.DefaultMargin, "how far below the baseline a metric may be, at worst")
+	fs.StringVar(&g.margins, "margins", "", "per-metric margins, such as score=0.05,success=0.03")
+	fs.Float64Var(&g.alpha, "alpha", gate.DefaultAlpha, "one-sided level of the lower bounds")
+	fs.IntVar(&g.resamples, "resamples", gate.DefaultResamples, "bootstrap resamples")
+	fs.Uint64Var(&g.seed, "seed", gate.DefaultSeed, "bootstrap seed (stored with the decision)")
+	fs.StringVar(&g.format, "format", "table", "output format: table, md (a pull-request comment), json, junit")
+	fs.StringVar(&g.dbPath, "db", "arena.db", "results file (SQLite)")
+	return g
+}
+
+func addPlayFlags(fs *flagSet) *playFlags {
+	p := &playFlags{}
+	fs.StringVar(&p.logs, "logs", "", "with --runs: conversation log to extract personas from (default: the bundled examples)")
+	fs.StringVar(&p.logFormat, "logs-format", "", "with --runs: format of --logs: jsonl, tau-bench, tau2-bench (default: detect)")
+	fs.BoolVar(&p.strict, "strict", false, "with --runs: fail on any bad record in --logs")
+	fs.StringVar(&p.refs, "references", "", "with --runs: reference builds to serve in-process: all, none or a list (default: the compared builds that are reference builds)")
+	fs.IntVar(&p.trials, "trials", 1, "with --runs: trials per persona and build")
+	fs.IntVar(&p.concurrency, "concurrency", arena.DefaultConcurrency, "with --runs: sessions played at once")
+	fs.DurationVar(&p.turnTimeout, "turn-timeout", arena.DefaultTurnTimeout, "with --runs: how long a build may take for one turn")
+	fs.IntVar(&p.maxTurns, "max-turns", 20, "with --runs: merchant turns per session at most")
+	fs.StringVar(&p.mode, "mode", "", "with --runs: offline or simulate (default: simulate when an LLM endpoint is set)")
+	fs.StringVar(&p.rubric, "rubric", "", "with --runs: YAML rubric of the LLM judges")
+	fs.Float64Var(&p.temp, "merchant-temperature", 0.7, "with --runs: temperature of the simulated merchant")
+	fs.StringVar(&p.dataDir, "data-dir", ".arena", "with --runs: folder for the embedded NATS server's data")
+	fs.IntVar(&p.port, "port", 0, "with --runs: port of the embedded NATS server (default: any free port)")
+	p.nats, p.llm = addNATSFlags(fs), addLLMFlags(fs)
+	return p
+}
+
+// config checks the gate's flags and builds the decision's config.
+func (g *gateFlags) config(fs *flagSet) (gate.Config, error) {
+	hint := "arena gate --baseline golden --candidate tag-hacker --runs"
+	switch {
+	case len(fs.positional) > 0:
+		return gate.Config{}, usageErrorf("gate takes no arguments, got %q", fs.positional).try("arena gate --help")
+	case g.baseline == "" || g.candidate == "":
+		return gate.Config{}, usageErrorf("gate needs --baseline and --candidate").try(hint)
+	case g.baseline == g.candidate:
+		return gate.Config{}, usageErrorf("--candidate %s is the baseline too; compare two builds", g.candidate).try("arena gate --baseline golden --candidate golden@1.1.0 --runs --references golden,golden@1.1.0")
+	case !slices.Contains(gateFormats, g.format):
+		return gate.Config{}, usageErrorf("--format %q: use one of %s", g.format, strings.Join(gateFormats, ", "))
+	case g.play && len(g.runs) > 0:
+		return gate.Config{}, usageErrorf("--runs plays a new run; it cannot be combined with --run").try(hint)
+	case !(g.margin > 0 && g.margin < 1), !(g.alpha > 0 && g.alpha < 0.5), g.resamples < 100:
+		return gate.Config{}, usageErrorf("--margin must be in (0, 1), --alpha in (0, 0.5), --resamples at least 100").try("arena gate --help")
+	}
+	for _, b := range []string{g.baseline, g.candidate} {
+		if name, v, ok := strings.Cut(b, "@"); ok && !semver.MatchString(v) {
+			return gate.Config{}, usageErrorf("build %s: %q is not a semantic version", b, v).try(name + "@1.1.0")
+		}
+	}
+	margins, err := parseMargins(g.margins)
+	if err != nil {
+		return gate.Config{}, err
+	}
+	return gate.Config{
+		Runs: g.runs, Baseline: g.baseline, Candidate: g.candidate, Margin: g.margin, Margins: margins,
+		Alpha: g.alpha, Resamples: g.resamples, Seed: g.seed,
+	}, nil
+}
+
+// parseMargins reads "score=0.05,success=0.03".
+func parseMargins(v string) (map[string]float64, error) {
+	if v == "" {
+		return nil, nil
+	}
+	out := map[string]float64{}
+	for _, kv := range splitList(v) {
+		k, val, ok := strings.Cut(kv, "=")
+		f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		if !ok || strings.TrimSpace(k) == "" || err != nil || !(f > 0 && f < 1) {
+			return nil, usageErrorf("--margins %q: want metric=margin with a margin in (0, 1)", kv).try("--margins score=0.05,success=0.03")
+		}
+		out[strings.TrimSpace(k)] = f
+	}
+	return out, nil
+}
+
+// listFlag is a repeatable flag whose values may also be comma-separated.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	*l = append(*l, splitList(v)...)
+	return nil
+}
+
+// planRun checks the run flags and builds the arena run --runs plays, all
+// before the results file is touched: a usage error leaves no file.
+func (c *GateCommand) planRun(fs *flagSet, p *playFlags, cfg gate.Config, logger *slog.Logger) (*arena.Config, error) {
+	if p.trials < 1 || p.concurrency < 1 || p.maxTurns < 1 || p.turnTimeout <= 0 {
+		return nil, usageErrorf("--trials, --concurrency, --max-turns and --turn-timeout must be positive").try("arena gate --help")
+	}
+	refs, err := gateReferences(p.refs, cfg)
+	if err != nil {
+		return nil, err
+	}
+	connect, err := p.nats.config(c.m.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	path, err := (&RunCommand{m: c.m}).llmPath(fs, p.llm, p.mode, p.rubric, p.temp, &p.turnTimeout)
+	if err != nil {
+		return nil, err
+	}
+	if err := path.checkReferences(refs); err != nil {
+		return nil, err
+	}
+	convs, source, err := loadConversations(p.logs, p.logFormat, p.strict, logger)
+	if err != nil {
+		return nil, err
+	}
+	plan := &arena.Config{
+		Bus:           arena.BusConfig{URL: p.nats.url, Connect: connect, DataDir: p.dataDir, Port: p.port},
+		Conversations: convs,
+		References:    refs,
+		Candidates:    []string{cfg.Baseline, cfg.Candidate},
+		Trials:        p.trials, Concurrency: p.concurrency, TurnTimeout: p.turnTimeout, MaxTurns: p.maxTurns,
+		Settings: map[string]any{
+			"gate": map[string]string{"baseline": cfg.Baseline, "candidate": cfg.Candidate},
+			"logs": source, "references": strings.Join(refs, ","), "trials": p.trials, "concurrency": p.concurrency,
+			"turn_timeout": p.turnTimeout.String(), "max_turns": p.maxTurns, "nats": p.nats.url,
+		},
+		Mode: path.mode, LLM: path.llm, SimulatorModels: path.simulators, MerchantTemperature: p.temp, Rubric: path.rubric,
+		Logger:    logger,
+		Listening: func(url string) { logger.Info("nats ready; outside builds can join", "url", url) },
+	}
+	if fs.logLevel == "debug" {
+		plan.BuildLogger = logger
+	}
+	return plan, nil
+}
+
+// gateReferences picks the reference builds to serve: --references when
+// given, else those of the two builds that are reference builds.
+func gateReferences(flag string, cfg gate.Config) ([]string, error) {
+	if flag != "" {
+		return referenceList(flag)
+	}
+	refs := []string{}
+	for _, b := range []string{cfg.Baseline, cfg.Candidate} {
+		name, _, _ := strings.Cut(b, "@")
+		if slices.Contains(arena.ReferenceNames(), name) {
+			refs = append(refs, b)
+		}
+	}
+	return refs, nil
+}
+
+// play runs the arena with both builds and returns the run to decide on.
+func (c *GateCommand) play(ctx context.Context, plan arena.Config, db *results.DB, logger *slog.Logger) ([]string, error) {
+	bar := c.m.newProgress("sessions")
+	defer bar.finish()
+	plan.DB, plan.Progress = db, bar.update
+	rep, err := arena.Execute(ctx, plan)
+	bar.finish()
+	if err != nil {
+		if errors.Is(err, context.Canceled) && rep != nil && rep.Run.ID != "" {
+			return nil, fmt.Errorf("run %s interrupted\nTry: arena run --resume %s, then arena gate --run %s", rep.Run.ID, rep.Run.ID, rep.Run.ID)
+		}
+		return nil, err
+	}
+	s := rep.Summary
+	logger.Info("gate run finished", "run", rep.Run.ID, "played", s.Played, "errors", s.Errors, "timeouts", s.Timeouts,
+		"simulator_faults", s.SimulatorFaults)
+	if s.Stopped != "" {
+		logger.Warn("run stopped early; deciding on what was played", "why", s.Stopped, "not_played", s.Cancelled)
+	}
+	return []string{rep.Run.ID}, nil
+}
+
+// verdictExit maps the verdict to the exit code: 0 pass, 1 block, 2
+// undecided.
+func verdictExit(d *gate.Decision) error {
+	switch d.Verdict {
+	case gate.Block:
+		return &exitError{code: exitFailed, err: fmt.Errorf("gate blocked %s against %s: %d failing check(s)", d.Candidate, d.Baseline, len(d.Reasons))}
+	case gate.Undecided:
+		return &exitError{code: exitUnknown, err: fmt.Errorf("gate cannot decide: %s", strings.Join(d.Reasons, "; "))}
+	}
+	return nil
+}
