@@ -171,6 +171,12 @@ func execute(ctx context.Context, cfg Config, bus *Bus, box *sandbox.Service, w 
 		return err
 	}
 	cards, err := p.cards(ctx)
+	if errors.Is(err, llm.ErrBudget) {
+		// The budget ran out while extracting personas: stop cleanly, as
+		// a run stopped mid-way does; a resume with a larger budget goes on.
+		rep.Summary.Stopped = err.Error()
+		return nil
+	}
 	if err != nil {
 		return err
 	}
