@@ -243,3 +243,28 @@ func TestDB_RunUsage(t *testing.T) {
 		}
 	})
 }
+
+// A session's LLM calls are written with it, once: a verdict delivered
+// twice does not count its tokens twice.
+func TestDB_WriteSessionsWithCalls(t *testing.T) {
+	db := MustOpenDB(t)
+	s := verdict("r1", "p1", "golden", 0, results.StatusOK, true, ptr(1), 0, 0, 0)
+	s.LLMCalls = []llm.Call{{Role: llm.RoleSimulator, PromptTokens: 10, Cost: 0.5, At: t0},
+		{Role: llm.RoleJudge, PromptTokens: 20, Cost: 0.25, At: t0}}
+	for range 2 {
+		if err := db.WriteSessions(t.Context(), []results.Session{s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	calls, err := db.LLMCalls(t.Context(), "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) != 2 || calls[0].Session != s.Key.String() {
+		t.Fatalf("calls = %+v, want the two calls once, named by the session", calls)
+	}
+	usage, err := db.RunUsage(t.Context(), "r1")
+	if err != nil || usage[llm.RoleSimulator].Cost != 0.5 || usage[llm.RoleJudge].PromptTokens != 20 {
+		t.Fatalf("usage %+v (%v)", usage, err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/merchantarena/merchantarena/llm"
 	"github.com/merchantarena/merchantarena/transcript"
 )
 
@@ -74,6 +75,11 @@ type Session struct {
 	ToolCalls []ToolCall
 	Findings  []Finding
 	Scores    []Score
+	// LLMCalls are the calls made for the session (merchant, judges). They
+	// are written with it, and only when the session itself is new, so a
+	// verdict delivered twice never counts its tokens twice. Read back
+	// through LLMCalls of the run, not with the session.
+	LLMCalls []llm.Call
 }
 
 // SimulatorInfo is who played the merchant of a session. It is zero for a

@@ -287,6 +287,14 @@ func (b *batch) writeChildren(id int64, s *Session) error {
 			return fmt.Errorf("scores[%d]: %w", i, err)
 		}
 	}
+	for i, c := range s.LLMCalls {
+		if c.Session == "" {
+			c.Session = s.Key.String()
+		}
+		if err := b.call(&runCall{run: s.Key.Run, Call: c}); err != nil {
+			return fmt.Errorf("llm_calls[%d]: %w", i, err)
+		}
+	}
 	return nil
 }
 
