@@ -3,6 +3,7 @@ package natsbus
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/nats-io/nats.go"
 )
@@ -36,7 +37,9 @@ func (c ConnectConfig) Redacted() ConnectConfig {
 
 // Options turns the config into nats.go options.
 func (c ConnectConfig) Options() ([]nats.Option, error) {
-	var opts []nats.Option
+	// A server restart is ridden out: reconnect for as long as it takes,
+	// buffering what is published meanwhile; JetStream redelivers the rest.
+	opts := []nats.Option{nats.MaxReconnects(-1), nats.ReconnectWait(250 * time.Millisecond)}
 	if c.Name != "" {
 		opts = append(opts, nats.Name(c.Name))
 	}

@@ -1,0 +1,249 @@
+package natsbus
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// The JetStream resources of the arena. Jobs is a work queue of sessions to
+// play; Results carries what workers and planners produce to the one
+// writer (plans, verdicts, LLM calls, run ends); Done is a key-value bucket
+// where the writer marks every session it committed, so a resumed run, a
+// worker and a planner can tell what is finished without the database.
+const (
+	JobsStream       = "ARENA_JOBS"
+	ResultsStream    = "ARENA_RESULTS"
+	DoneBucket       = "ARENA_DONE"
+	WorkersConsumer  = "arena-workers"
+	RecorderConsumer = "arena-recorder"
+
+	jobsPrefix    = "arena.jobs."
+	resultsPrefix = "arena.results."
+)
+
+// Result kinds on the results stream.
+const (
+	ResultPlan    = "plan"
+	ResultSession = "session"
+	ResultCalls   = "calls"
+	ResultFinish  = "finish"
+)
+
+// JobSubject is where a run's jobs are published.
+func JobSubject(run string) string { return jobsPrefix + run }
+
+// ResultSubject is where a run's results of a kind are published.
+func ResultSubject(run, kind string) string { return resultsPrefix + run + "." + kind }
+
+// ResultKind returns the kind of a result subject, "" when it is not one.
+func ResultKind(subject string) string {
+	for _, k := range []string{ResultPlan, ResultSession, ResultCalls, ResultFinish} {
+		if len(subject) > len(k) && subject[len(subject)-len(k)-1:] == "."+k {
+			return k
+		}
+	}
+	return ""
+}
+
+// DoneKey is a session's key in the Done bucket: the run, then a hash of
+// the session's full key (which holds characters KV keys may not).
+func DoneKey(run, session string) string {
+	sum := sha256.Sum256([]byte(session))
+	return run + "." + hex.EncodeToString(sum[:12])
+}
+
+// DonePrefix matches every Done key of a run.
+func DonePrefix(run string) string { return run + ".*" }
+
+// StreamConfig tunes the streams and consumers; the zero value is the
+// default.
+type StreamConfig struct {
+	// AckWait is how long a worker may hold a job without a heartbeat
+	// before it is redelivered (default 60s).
+	AckWait time.Duration
+	// MaxDeliver bounds how often a job is tried (default 5).
+	MaxDeliver int
+	// Dedup is the window in which a republished job or result with the
+	// same ID is dropped (default 24h).
+	Dedup time.Duration
+	// Memory keeps everything in memory (tests and benchmarks).
+	Memory bool
+}
+
+func (c StreamConfig) withDefaults() StreamConfig {
+	if c.AckWait <= 0 {
+		c.AckWait = time.Minute
+	}
+	if c.MaxDeliver <= 0 {
+		c.MaxDeliver = 5
+	}
+	if c.Dedup <= 0 {
+		c.Dedup = 24 * time.Hour
+	}
+	return c
+}
+
+// Streams are the arena's JetStream resources, created if missing.
+type Streams struct {
+	JS      jetstream.JetStream
+	Jobs    jetstream.Stream
+	Results jetstream.Stream
+	Done    jetstream.KeyValue
+	Config  StreamConfig
+}
+
+// OpenStreams creates or updates the streams, the consumers and the Done
+// bucket on nc's server. It is idempotent: every process of a run calls it.
+func OpenStreams(ctx context.Context, nc *nats.Conn, cfg StreamConfig) (*Streams, error) {
+	cfg = cfg.withDefaults()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	storage := jetstream.FileStorage
+	if cfg.Memory {
+		storage = jetstream.MemoryStorage
+	}
+	s := &Streams{JS: js, Config: cfg}
+	if s.Jobs, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name: JobsStream, Subjects: []string{jobsPrefix + ">"}, Retention: jetstream.WorkQueuePolicy,
+		Storage: storage, Duplicates: cfg.Dedup, Description: "arena sessions to play",
+	}); err != nil {
+		return nil, fmt.Errorf("jobs stream: %w", err)
+	}
+	if s.Results, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name: ResultsStream, Subjects: []string{resultsPrefix + ">"}, Retention: jetstream.WorkQueuePolicy,
+		Storage: storage, Duplicates: cfg.Dedup, Description: "arena plans, verdicts and LLM calls for the recorder",
+	}); err != nil {
+		return nil, fmt.Errorf("results stream: %w", err)
+	}
+	if s.Done, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: DoneBucket, Storage: storage, Description: "sessions the recorder committed",
+	}); err != nil {
+		return nil, fmt.Errorf("done bucket: %w", err)
+	}
+	return s, nil
+}
+
+// Workers returns the durable consumer every worker shares: jobs are
+// load-balanced across them, each held until acked or redelivered after
+// AckWait without a heartbeat, at most MaxDeliver times.
+func (s *Streams) Workers(ctx context.Context) (jetstream.Consumer, error) {
+	c, err := s.Jobs.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
+		Durable: WorkersConsumer, AckPolicy: jetstream.AckExplicitPolicy,
+		AckWait: s.Config.AckWait, MaxDeliver: s.Config.MaxDeliver, MaxAckPending: 10000,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("workers consumer: %w", err)
+	}
+	return c, nil
+}
+
+// Recorder returns the durable consumer of the one writer.
+func (s *Streams) Recorder(ctx context.Context) (jetstream.Consumer, error) {
+	c, err := s.Results.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
+		Durable: RecorderConsumer, AckPolicy: jetstream.AckExplicitPolicy,
+		AckWait: 2 * time.Minute, MaxAckPending: 20000,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("recorder consumer: %w", err)
+	}
+	return c, nil
+}
+
+// IsDone reports whether the recorder committed a session.
+func (s *Streams) IsDone(ctx context.Context, run, session string) (bool, error) {
+	_, err := s.Done.Get(ctx, DoneKey(run, session))
+	switch {
+	case errors.Is(err, jetstream.ErrKeyNotFound):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("done bucket: %w", err)
+	}
+	return true, nil
+}
+
+// DoneCount counts a run's committed sessions.
+func (s *Streams) DoneCount(ctx context.Context, run string) (int, error) {
+	lister, err := s.Done.ListKeysFiltered(ctx, DonePrefix(run))
+	if err != nil {
+		if errors.Is(err, jetstream.ErrNoKeysFound) {
+			return 0, nil
+		}
+		return 0, fmt.Errorf("done bucket: %w", err)
+	}
+	n := 0
+	for range lister.Keys() {
+		n++
+	}
+	return n, nil
+}
+
+// MarkDone records that a session is committed.
+func (s *Streams) MarkDone(ctx context.Context, run, session string) error {
+	if _, err := s.Done.PutString(ctx, DoneKey(run, session), session); err != nil {
+		return fmt.Errorf("done bucket: %w", err)
+	}
+	return nil
+}
+
+// Release ends every hold on jobs and results that earlier processes took
+// and never settled, by recreating both durable consumers: their messages
+// stay in the work queues and are delivered afresh at once instead of
+// after the ack wait. Only the sole worker and recorder of a server may
+// call it (the embedded server of a resumed run): a live worker elsewhere
+// would lose its jobs' acks and play them twice (recorded once).
+func (s *Streams) Release(ctx context.Context) error {
+	for _, c := range []struct {
+		stream jetstream.Stream
+		name   string
+	}{{s.Jobs, WorkersConsumer}, {s.Results, RecorderConsumer}} {
+		if err := c.stream.DeleteConsumer(ctx, c.name); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+			return fmt.Errorf("release %s: %w", c.name, err)
+		}
+	}
+	return nil
+}
+
+// JobCounts returns how many of a run's jobs are in the queue (waiting or
+// held by a worker) and how many jobs workers hold across all runs.
+func (s *Streams) JobCounts(ctx context.Context, run string) (inQueue, held int, err error) {
+	info, err := s.Jobs.Info(ctx, jetstream.WithSubjectFilter(JobSubject(run)))
+	if err != nil {
+		return 0, 0, fmt.Errorf("jobs stream: %w", err)
+	}
+	inQueue = int(info.State.Subjects[JobSubject(run)])
+	c, err := s.Jobs.Consumer(ctx, WorkersConsumer)
+	if errors.Is(err, jetstream.ErrConsumerNotFound) {
+		return inQueue, 0, nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("workers consumer: %w", err)
+	}
+	ci, err := c.Info(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("workers consumer: %w", err)
+	}
+	return inQueue, ci.NumAckPending, nil
+}
+
+// ResultCount returns how many of a run's messages wait for the recorder.
+func (s *Streams) ResultCount(ctx context.Context, run string) (int, error) {
+	filter := resultsPrefix + run + ".*"
+	info, err := s.Results.Info(ctx, jetstream.WithSubjectFilter(filter))
+	if err != nil {
+		return 0, fmt.Errorf("results stream: %w", err)
+	}
+	n := 0
+	for _, c := range info.State.Subjects {
+		n += int(c)
+	}
+	return n, nil
+}
