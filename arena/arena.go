@@ -2,7 +2,6 @@ package arena
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,9 +15,9 @@ import (
 	"github.com/merchantarena/merchantarena/candidates"
 	"github.com/merchantarena/merchantarena/judges"
 	"github.com/merchantarena/merchantarena/llm"
-	"github.com/merchantarena/merchantarena/personas"
+	"github.com/merchantarena/merchantarena/natsbus"
 	"github.com/merchantarena/merchantarena/results"
-	"github.com/merchantarena/merchantarena/sandbox"
+	"github.com/merchantarena/merchantarena/simulator"
 	"github.com/merchantarena/merchantarena/transcript"
 )
 
@@ -73,8 +72,24 @@ type Config struct {
 	SimulatorModels []string
 	// MerchantTemperature is the simulated merchant's; 0 means 0.7.
 	MerchantTemperature float64
-	// Rubric holds the LLM judges' criteria; nil: judges.DefaultRubric().
+	// RubricYAML is the LLM judges' rubric, as YAML (what --rubric read);
+	// empty: judges.DefaultRubric(). Jobs carry it to every worker.
+	RubricYAML string
+	// Rubric is RubricYAML parsed, set by Execute.
 	Rubric *judges.Rubric
+
+	// Workers is how many sessions this process plays at once from the
+	// jobs stream: with the embedded server 0 means Concurrency; with an
+	// outside server 0 means none (workers elsewhere play them).
+	Workers int
+	// Record makes this process the one writer of DB. With the embedded
+	// server it always is; with an outside server, leave it off when an
+	// "arena record" runs elsewhere.
+	Record bool
+	// Streams tunes the JetStream streams (ack wait, deliveries).
+	Streams natsbus.StreamConfig
+	// Detach returns once the jobs are published, without waiting.
+	Detach bool
 }
 
 // Report is what a run did and how the builds ranked.
@@ -97,8 +112,11 @@ type Report struct {
 	Usage map[llm.Role]llm.Totals
 }
 
-// Execute runs the arena end to end: personas from the logs, builds on the
-// bus, every session played, judged and written, then the leaderboard.
+// Execute runs the arena end to end through JetStream: personas from the
+// logs, builds on the bus, one job per session on the jobs stream, played
+// by workers (in this process, or others on the same server), their
+// verdicts written by the recorder, then the leaderboard. With the
+// embedded server everything runs in this process on the same streams.
 func Execute(ctx context.Context, cfg Config) (*Report, error) {
 	cfg, err := withDefaults(cfg)
 	if err != nil {
@@ -109,24 +127,26 @@ func Execute(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	defer bus.Close()
+	if cfg.Bus.URL == "" {
+		cfg.Record = true
+		if cfg.Workers == 0 {
+			cfg.Workers = max(cfg.Concurrency, DefaultConcurrency)
+		}
+	}
 	if cfg.Listening != nil {
 		cfg.Listening(bus.URL)
 	}
-	box := sandbox.NewService(bus.Conn)
-	box.Logger = cfg.Logger
-	if err := box.Start(); err != nil {
-		return nil, fmt.Errorf("start sandbox: %w", err)
-	}
-	defer box.Stop()
-	run, err := beginRun(ctx, cfg)
+	streams, err := natsbus.OpenStreams(ctx, bus.Conn, cfg.Streams)
 	if err != nil {
 		return nil, err
 	}
-	w := results.NewWriter(cfg.DB, 64, 500*time.Millisecond)
-	rep := &Report{Run: run, Mode: cfg.Mode, DBPath: cfg.DB.Path(), NATSURL: bus.URL, Path: map[string]string{}}
-	err = execute(ctx, cfg, bus, box, w, rep)
-	err = errors.Join(err, w.Close())
-	return rep, finish(ctx, cfg, rep, err)
+	rep := &Report{Mode: cfg.Mode, NATSURL: bus.URL}
+	if cfg.DB != nil {
+		rep.DBPath = cfg.DB.Path()
+	}
+	e := &execution{cfg: cfg, bus: bus, streams: streams, rep: rep}
+	err = e.run(ctx)
+	return rep, e.finish(ctx, err)
 }
 
 func withDefaults(cfg Config) (Config, error) {
@@ -142,6 +162,15 @@ func withDefaults(cfg Config) (Config, error) {
 	if cfg.Trials <= 0 {
 		cfg.Trials = 1
 	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = DefaultConcurrency
+	}
+	if cfg.TurnTimeout <= 0 {
+		cfg.TurnTimeout = DefaultTurnTimeout
+	}
+	if cfg.MaxTurns <= 0 {
+		cfg.MaxTurns = simulator.DefaultMaxTurns
+	}
 	switch {
 	case cfg.Mode == "" && cfg.LLM != nil:
 		cfg.Mode = ModeSimulate
@@ -152,8 +181,18 @@ func withDefaults(cfg Config) (Config, error) {
 	case cfg.Mode != ModeSimulate && cfg.Mode != ModeOffline:
 		return cfg, fmt.Errorf("mode %q: use %s or %s", cfg.Mode, ModeOffline, ModeSimulate)
 	}
+	if cfg.RubricYAML != "" {
+		r, err := loadRubric(cfg.RubricYAML)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Rubric = r
+	}
 	if len(cfg.Conversations) == 0 {
 		return cfg, errors.New("no conversation to extract personas from")
+	}
+	if cfg.Record && cfg.DB == nil {
+		return cfg, errors.New("recording needs a results file")
 	}
 	settings := map[string]any{}
 	for k, v := range cfg.Settings {
@@ -162,93 +201,6 @@ func withDefaults(cfg Config) (Config, error) {
 	settings["mode"], settings["path"] = cfg.Mode, DescribePath(cfg)
 	cfg.Settings = settings
 	return cfg, nil
-}
-
-// execute does the run's work between its start and its end record.
-func execute(ctx context.Context, cfg Config, bus *Bus, box *sandbox.Service, w *results.Writer, rep *Report) error {
-	p, err := newPath(ctx, cfg, w, rep)
-	if err != nil {
-		return err
-	}
-	cards, err := p.cards(ctx)
-	if errors.Is(err, llm.ErrBudget) {
-		// The budget ran out while extracting personas: stop cleanly, as
-		// a run stopped mid-way does; a resume with a larger budget goes on.
-		rep.Summary.Stopped = err.Error()
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	rep.Personas = len(cards)
-	refs, err := ServeReferences(bus.Conn, References{Names: cfg.References, Logs: cfg.Conversations, Agent: p.agent(), Logger: cfg.BuildLogger})
-	if err != nil {
-		return err
-	}
-	defer StopAll(refs)
-	targets, err := Targets(ctx, bus.Conn, cfg.Candidates)
-	if err != nil {
-		return err
-	}
-	rep.Targets = targets
-	done, err := record(ctx, cfg, rep.Run.ID, cards, targets)
-	if err != nil {
-		return err
-	}
-	r := p.runner(candidates.NewClient(bus.Conn), box)
-	r.Sink = func(_ context.Context, o Outcome) error { return w.Add(SessionRecord(&o)) }
-	plan := Plan{Run: rep.Run.ID, Cards: cards, Targets: targets, Trials: cfg.Trials, Arms: p.arms()}
-	rep.Summary, err = r.Run(ctx, plan.Jobs(), done)
-	return err
-}
-
-// finish records how the run ended and reads the leaderboard back.
-func finish(ctx context.Context, cfg Config, rep *Report, err error) error {
-	status := results.RunDone
-	switch {
-	case rep.Summary.Stopped != "":
-		status = "stopped"
-	case errors.Is(err, context.Canceled):
-		status = results.RunCancelled
-	case err != nil:
-		status = results.RunFailed
-	}
-	// The run's end is recorded even when ctx was cancelled.
-	fctx := context.WithoutCancel(ctx)
-	if ferr := cfg.DB.FinishRun(fctx, rep.Run.ID, status, cfg.Now()); ferr != nil {
-		err = errors.Join(err, ferr)
-	}
-	if err != nil {
-		return err
-	}
-	if rep.Leaderboard, err = cfg.DB.Leaderboard(fctx, rep.Run.ID); err != nil {
-		return err
-	}
-	if rep.Kinds, err = cfg.DB.ViolationKinds(fctx, rep.Run.ID); err != nil {
-		return err
-	}
-	if rep.Usage, err = cfg.DB.RunUsage(fctx, rep.Run.ID); err != nil {
-		return err
-	}
-	return rankRun(fctx, cfg, rep)
-}
-
-// rankRun computes and stores the run's ranking; a run whose sessions all
-// stopped early has none.
-func rankRun(ctx context.Context, cfg Config, rep *Report) error {
-	played := 0
-	for _, r := range rep.Leaderboard {
-		played += r.Sessions + r.SimulatorFaults
-	}
-	if played == 0 {
-		return nil
-	}
-	board, err := ranking.Compute(ctx, cfg.DB, ranking.Options{Runs: []string{rep.Run.ID}})
-	if err != nil {
-		return err
-	}
-	rep.Board = board
-	return ranking.Store(ctx, cfg.DB, rep.Run.ID, board)
 }
 
 // Targets discovers the builds on the bus and keeps those named in want
@@ -293,40 +245,4 @@ func names(ts []Target) string {
 		out = append(out, t.Name+"@"+t.Version)
 	}
 	return strings.Join(out, ", ")
-}
-
-// beginRun writes the run's start (or its resumption).
-func beginRun(ctx context.Context, cfg Config) (results.Run, error) {
-	id := cfg.Resume
-	if id == "" {
-		id = NewRunID(cfg.Now())
-	}
-	settings, err := json.Marshal(cfg.Settings)
-	if err != nil {
-		return results.Run{}, fmt.Errorf("run settings: %w", err)
-	}
-	return cfg.DB.BeginRun(ctx, results.Run{ID: id, Mode: cfg.Mode, Config: settings, StartedAt: cfg.Now()})
-}
-
-// record writes the run's personas and builds, and returns the sessions
-// already done when resuming.
-func record(ctx context.Context, cfg Config, run string, cards []personas.Card, targets []Target) (map[results.SessionKey]bool, error) {
-	ps := make([]results.Persona, len(cards))
-	for i := range cards {
-		ps[i] = PersonaRecord(&cards[i])
-	}
-	if err := cfg.DB.PutPersonas(ctx, ps); err != nil {
-		return nil, err
-	}
-	cs := make([]results.Candidate, len(targets))
-	for i, t := range targets {
-		cs[i] = results.Candidate{Name: t.Name, Version: t.Version, Kind: t.Kind}
-	}
-	if err := cfg.DB.PutCandidates(ctx, cs); err != nil {
-		return nil, err
-	}
-	if cfg.Resume == "" {
-		return map[results.SessionKey]bool{}, nil
-	}
-	return cfg.DB.DoneSessions(ctx, run)
 }

@@ -183,6 +183,7 @@ func TestExecute_OutsideBuild(t *testing.T) {
 	cfg := config(t, db)
 	cfg.Bus = arena.BusConfig{URL: srv.ClientURL()}
 	cfg.References = []string{}
+	cfg.Workers, cfg.Record = 4, true // no "arena worker" or "arena record" elsewhere
 	rep, err := arena.Execute(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 
@@ -32,7 +33,8 @@ const defaultMerchantTemperature = 0.7
 type path struct {
 	cfg    Config
 	client *llm.Client // nil offline
-	spent  llm.Totals  // what earlier lives of a resumed run spent
+	calls  *callLog
+	spent  llm.Totals // what earlier lives of a resumed run spent
 }
 
 // DescribePath says which path a config takes: models and prompt versions
@@ -44,15 +46,7 @@ func DescribePath(cfg Config) map[string]string {
 			"judges": judges.ProceduralVersion, "agents": "none",
 		}
 	}
-	model := func(r llm.Role) string {
-		if m := cfg.LLM.Models[r]; m != "" {
-			return m
-		}
-		if cfg.LLM.Model != "" {
-			return cfg.LLM.Model
-		}
-		return llm.DefaultModel
-	}
+	model := func(r llm.Role) string { return modelFor(cfg.LLM, r) }
 	merchants := strings.Join(cfg.SimulatorModels, "+")
 	if len(cfg.SimulatorModels) == 0 {
 		merchants = model(llm.RoleSimulator)
@@ -69,36 +63,45 @@ func DescribePath(cfg Config) map[string]string {
 	}
 }
 
+func modelFor(c *llm.Config, r llm.Role) string {
+	if m := c.Models[r]; m != "" {
+		return m
+	}
+	if c.Model != "" {
+		return c.Model
+	}
+	return llm.DefaultModel
+}
+
 // newPath builds the path; on the simulate path it opens the model client
-// with the results file as its cache and call log.
-func newPath(ctx context.Context, cfg Config, w *results.Writer, rep *Report) (*path, error) {
-	p := &path{cfg: cfg}
-	rep.Path = DescribePath(cfg)
+// with the results file (when there is one) as its cache and the results
+// stream as its call log.
+func newPath(ctx context.Context, cfg Config, run string, calls *callLog) (*path, error) {
+	p := &path{cfg: cfg, calls: calls}
 	if cfg.Mode != ModeSimulate {
 		return p, nil
 	}
 	lc := *cfg.LLM
-	lc.Cache = cfg.DB.LLMCache()
-	lc.Logger = cfg.Logger
-	run := rep.Run.ID
-	lc.OnCall = func(c llm.Call) {
-		if err := w.AddCall(run, c); err != nil {
-			cfg.Logger.Warn("llm call not recorded", "err", err)
-		}
+	if cfg.DB != nil {
+		lc.Cache = cfg.DB.LLMCache()
 	}
+	lc.Logger = cfg.Logger
+	lc.OnCall = calls.add(run)
 	client, err := llm.New(lc)
 	if err != nil {
 		return nil, err
 	}
 	p.client = client
-	usage, err := cfg.DB.RunUsage(ctx, run)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range usage {
-		p.spent.Cost += t.Cost
-		p.spent.PromptTokens += t.PromptTokens
-		p.spent.CompletionTokens += t.CompletionTokens
+	if cfg.DB != nil {
+		usage, err := cfg.DB.RunUsage(ctx, run)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range usage {
+			p.spent.Cost += t.Cost
+			p.spent.PromptTokens += t.PromptTokens
+			p.spent.CompletionTokens += t.CompletionTokens
+		}
 	}
 	return p, nil
 }
@@ -173,42 +176,26 @@ func (p *path) extract(ctx context.Context, c transcript.Conversation) (personas
 	return (&personas.LLMExtractor{Client: p.client}).Extract(ctx, c)
 }
 
-// runner returns a Runner whose merchants, judges and budget follow the
-// path.
-func (p *path) runner(client *candidates.Client, box *sandbox.Service) *Runner {
+// settings are the run's settings every job carries.
+func (p *path) settings() JobMessage {
 	cfg := p.cfg
-	r := NewRunner(client, box)
-	r.Logger, r.Now, r.Progress = cfg.Logger, cfg.Now, cfg.Progress
-	if cfg.Concurrency > 0 {
-		r.Concurrency = cfg.Concurrency
+	m := JobMessage{Mode: cfg.Mode, TurnTimeoutMS: cfg.TurnTimeout.Milliseconds(), MaxTurns: cfg.MaxTurns,
+		MerchantTemperature: cfg.MerchantTemperature, Rubric: cfg.RubricYAML}
+	if cfg.LLM != nil && cfg.Mode == ModeSimulate {
+		m.Models = map[llm.Role]string{}
+		for _, r := range llm.Roles() {
+			m.Models[r] = modelFor(cfg.LLM, r)
+		}
 	}
-	if cfg.TurnTimeout > 0 {
-		r.TurnTimeout = cfg.TurnTimeout
-	}
-	if cfg.MaxTurns > 0 {
-		r.MaxTurns = cfg.MaxTurns
-	}
-	if p.client == nil {
-		return r
-	}
-	r.Judge = &judges.Pipeline{Procedural: judges.NewProcedural(), LLM: &judges.LLMJudge{Client: p.client, Rubric: cfg.Rubric}}
-	temp := cfg.MerchantTemperature
-	if temp == 0 {
-		temp = defaultMerchantTemperature
-	}
-	r.Merchant = func(j Job) (simulator.Merchant, MerchantInfo) {
-		m := simulator.NewLLM(p.client, j.Card, j.Seed)
-		m.Model, m.Temperature, m.MaxTurns, m.Logger = j.Arm, temp, r.MaxTurns, cfg.Logger
-		m.Session = j.Key().String()
-		return m, MerchantInfo{Model: j.Arm, Prompt: simulator.PromptVersion, Temperature: &temp, Simulated: true}
-	}
-	r.Budget = p.budget
-	return r
+	return m
 }
 
 // budget reports a spent --max-cost or --max-tokens, counting what earlier
 // lives of a resumed run spent.
 func (p *path) budget() error {
+	if p.client == nil {
+		return nil
+	}
 	lc := p.cfg.LLM
 	if lc.MaxCost <= 0 && lc.MaxTokens <= 0 {
 		return nil
@@ -225,4 +212,130 @@ func (p *path) budget() error {
 		return fmt.Errorf("%w: used %d of --max-tokens %d", llm.ErrBudget, tokens, lc.MaxTokens)
 	}
 	return nil
+}
+
+// Players builds the runners that play jobs: one per run, with the
+// merchant and judges the job's settings ask for. A process that plays
+// jobs of a run it did not plan (a worker) builds its own model client
+// from Endpoint; the planner's in-process workers share the planner's.
+type Players struct {
+	Client  *candidates.Client
+	Sandbox *sandbox.Service
+	// Endpoint is the model endpoint for simulate-mode jobs (models come
+	// from the job); nil: such jobs cannot be played here.
+	Endpoint *llm.Config
+	Cache    llm.Cache
+	Calls    *callLog
+	Logger   *slog.Logger
+
+	mu      sync.Mutex
+	runners map[string]*Runner
+	shared  map[string]*path // runs planned in this process
+}
+
+// Runner returns the runner of a job's run.
+func (pl *Players) Runner(m *JobMessage) (*Runner, error) {
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	if r, ok := pl.runners[m.Run]; ok {
+		return r, nil
+	}
+	r, err := pl.build(m)
+	if err != nil {
+		return nil, err
+	}
+	if pl.runners == nil {
+		pl.runners = map[string]*Runner{}
+	}
+	pl.runners[m.Run] = r
+	return r, nil
+}
+
+// share makes a run planned in this process play with its planner's path
+// (model client, budget, cache).
+func (pl *Players) share(run string, p *path) {
+	pl.mu.Lock()
+	defer pl.mu.Unlock()
+	if pl.shared == nil {
+		pl.shared = map[string]*path{}
+	}
+	pl.shared[run] = p
+}
+
+func (pl *Players) build(m *JobMessage) (*Runner, error) {
+	r := NewRunner(pl.Client, pl.Sandbox)
+	r.Logger = pl.Logger
+	if m.TurnTimeoutMS > 0 {
+		r.TurnTimeout = msDuration(m.TurnTimeoutMS)
+	}
+	if m.MaxTurns > 0 {
+		r.MaxTurns = m.MaxTurns
+	}
+	if m.Mode != ModeSimulate {
+		return r, nil
+	}
+	client, budget, err := pl.client(m)
+	if err != nil {
+		return nil, err
+	}
+	rubric, err := loadRubric(m.Rubric)
+	if err != nil {
+		return nil, err
+	}
+	temp := m.MerchantTemperature
+	if temp == 0 {
+		temp = defaultMerchantTemperature
+	}
+	r.Judge = &judges.Pipeline{Procedural: judges.NewProcedural(), LLM: &judges.LLMJudge{Client: client, Rubric: rubric}}
+	r.Merchant = func(j Job) (simulator.Merchant, MerchantInfo) {
+		mer := simulator.NewLLM(client, j.Card, j.Seed)
+		mer.Model, mer.Temperature, mer.MaxTurns, mer.Logger = j.Arm, temp, r.MaxTurns, r.Logger
+		mer.Session = j.Key().String()
+		return mer, MerchantInfo{Model: j.Arm, Prompt: simulator.PromptVersion, Temperature: &temp, Simulated: true}
+	}
+	r.Budget = budget
+	return r, nil
+}
+
+// client is the model client for a job's run: the planner's when it ran
+// here, else a new one on Endpoint with the job's models.
+func (pl *Players) client(m *JobMessage) (*llm.Client, func() error, error) {
+	if p, ok := pl.shared[m.Run]; ok && p.client != nil {
+		return p.client, p.budget, nil
+	}
+	if pl.Endpoint == nil {
+		return nil, nil, fmt.Errorf("job of run %s needs an LLM endpoint (simulate mode); set OPENAI_BASE_URL or OPENAI_API_KEY for this worker", m.Run)
+	}
+	lc := *pl.Endpoint
+	lc.Models = m.Models
+	lc.Cache, lc.Logger = pl.Cache, pl.Logger
+	if pl.Calls != nil {
+		lc.OnCall = pl.Calls.add(m.Run)
+	}
+	c, err := llm.New(lc)
+	return c, nil, err
+}
+
+func loadRubric(yaml string) (*judges.Rubric, error) {
+	if yaml == "" {
+		return nil, nil
+	}
+	r, err := judges.LoadRubric(strings.NewReader(yaml), "job rubric")
+	if err != nil {
+		return nil, fmt.Errorf("job rubric: %w", err)
+	}
+	return r, nil
+}
+
+// planRecords are the plan's personas and builds as the file stores them.
+func planRecords(cards []personas.Card, targets []Target) ([]results.Persona, []results.Candidate) {
+	ps := make([]results.Persona, len(cards))
+	for i := range cards {
+		ps[i] = PersonaRecord(&cards[i])
+	}
+	cs := make([]results.Candidate, len(targets))
+	for i, t := range targets {
+		cs[i] = results.Candidate{Name: t.Name, Version: t.Version, Kind: t.Kind}
+	}
+	return ps, cs
 }

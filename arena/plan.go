@@ -94,3 +94,5 @@ func NewRunID(now time.Time) string {
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
 	return fmt.Sprintf("run-%s-%s", now.UTC().Format("20060102-150405"), hex.EncodeToString(b[:]))
 }
+
+func msDuration(ms int64) time.Duration { return time.Duration(ms) * time.Millisecond }

@@ -38,6 +38,7 @@ type Outcome struct {
 	// resume.
 	Cancelled bool
 	budget    error // a spent budget stopped this session
+	absent    bool  // the build did not answer at all (no responders)
 }
 
 // Turns is how many merchant turns the session had.
@@ -137,6 +138,7 @@ func (r *Runner) turn(ctx context.Context, o *Outcome, job Job, turn int, dialog
 		return nil, err
 	case err != nil:
 		o.fail(judges.StatusError, "error", fmt.Errorf("turn %d: %w", turn, err))
+		o.absent = errors.Is(err, candidates.ErrBuildDown)
 		return nil, err
 	}
 	o.Usage.PromptTokens += rep.Usage.PromptTokens

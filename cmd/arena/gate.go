@@ -244,7 +244,7 @@ func (c *GateCommand) planRun(fs *flagSet, p *playFlags, cfg gate.Config, logger
 			"logs": source, "references": strings.Join(refs, ","), "trials": p.trials, "concurrency": p.concurrency,
 			"turn_timeout": p.turnTimeout.String(), "max_turns": p.maxTurns, "nats": p.nats.url,
 		},
-		Mode: path.mode, LLM: path.llm, SimulatorModels: path.simulators, MerchantTemperature: p.temp, Rubric: path.rubric,
+		Mode: path.mode, LLM: path.llm, SimulatorModels: path.simulators, MerchantTemperature: p.temp, RubricYAML: path.rubric,
 		Logger:    logger,
 		Listening: func(url string) { logger.Info("nats ready; outside builds can join", "url", url) },
 	}

@@ -15,10 +15,39 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := interrupts(cancel)
 	code := NewMain().Run(ctx, os.Args[1:])
 	stop()
 	os.Exit(code)
+}
+
+// interrupts cancels the work on the first Ctrl-C (or SIGTERM): commands
+// then finish or release what is in flight and print a summary. A second
+// one exits at once; what was recorded stays, and --resume finishes it.
+func interrupts(cancel context.CancelFunc) (stop func()) {
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sig:
+		case <-done:
+			return
+		}
+		fmt.Fprintln(os.Stderr, "arena: stopping: finishing or releasing sessions in flight; press Ctrl-C again to quit at once")
+		cancel()
+		select {
+		case <-sig:
+			fmt.Fprintln(os.Stderr, "arena: quit; resume with: arena run --resume latest")
+			os.Exit(130)
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(sig)
+		close(done)
+	}
 }
 
 // Main holds what every command shares: where output goes and how the
@@ -71,6 +100,12 @@ func (m *Main) lookup(args []string) (command, []string, error) {
 		return &LeaderboardCommand{m: m}, rest, nil
 	case "gate":
 		return &GateCommand{m: m}, rest, nil
+	case "worker":
+		return &WorkerCommand{m: m}, rest, nil
+	case "record":
+		return &RecordCommand{m: m}, rest, nil
+	case "status":
+		return &StatusCommand{m: m}, rest, nil
 	case "logs":
 		return &LogsCommand{m: m}, rest, nil
 	case "candidates":
@@ -97,6 +132,9 @@ Commands:
   run          play personas against candidate builds and rank them
   leaderboard  print the ranking stored in a results file
   gate         decide whether a candidate build may replace the baseline (exit 0 pass, 1 blocked, 2 undecided)
+  worker       play sessions from a shared NATS server's job queue (many machines)
+  record       write a shared server's verdicts into one results file
+  status       show a run's queued, running, done and failed sessions
   logs         read conversation logs (inspect)
   candidates   serve the reference builds, or list builds on the bus
   personas     extract persona cards from logs, or show a stored one

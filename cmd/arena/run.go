@@ -35,6 +35,8 @@ const runExamples = `  arena run                                     # everythin
   arena run --logs logs/march.jsonl --trials 3  # your logs, three trials each
   arena run --nats nats://10.0.0.5:4222 --references none   # outside builds only
   arena run --resume latest                     # finish an interrupted run
+  arena run --nats nats://q:4222 --workers 0 --record=false   # plan only: "arena worker"s play, "arena record" writes
+  arena run --nats nats://q:4222 --detach       # publish the jobs and return; follow with "arena status RUN"
   arena run --format json > report.json`
 
 // Run parses flags and runs the arena.
@@ -58,6 +60,9 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 		resume      = fs.String("resume", "", "resume this run ID (or \"latest\"), skipping recorded sessions")
 		dataDir     = fs.String("data-dir", ".arena", "folder for the embedded NATS server's JetStream data")
 		port        = fs.Int("port", 0, "port of the embedded NATS server (default: any free port)")
+		workers     = fs.Int("workers", -1, "with --nats: sessions this process plays itself (default: --concurrency; 0: only \"arena worker\" processes play)")
+		record      = fs.Bool("record", true, "with --nats: write the verdicts to --db in this process; false when \"arena record\" writes them")
+		detach      = fs.Bool("detach", false, "with --nats: publish the jobs and return without waiting (implies --workers 0 --record=false)")
 	)
 	nc := addNATSFlags(fs)
 	lf := addLLMFlags(fs)
@@ -81,6 +86,17 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	dist, err := distribution(nc.url != "", *workers, *record, *detach, *concurrency)
+	if err != nil {
+		return err
+	}
+	if dist.detach {
+		if flagGiven(fs, "references") && *refs != "none" {
+			return usageErrorf("--detach: this process exits at once, so it cannot serve reference builds").
+				try("serve them with \"arena candidates serve --nats URL\" and pass --references none")
+		}
+		references = []string{}
+	}
 	path, err := c.llmPath(fs, lf, *mode, *rubricPath, *merchTemp, turnTimeout)
 	if err != nil {
 		return err
@@ -96,16 +112,19 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := results.Open(ctx, *dbPath)
-	if err != nil {
-		return fmt.Errorf("%w\nTry: check that %s is an arena results file, or pass another --db", err, *dbPath)
+	var db *results.DB
+	// A planner whose verdicts "arena record" writes elsewhere needs no file.
+	if dist.record || flagGiven(fs, "db") {
+		if db, err = results.Open(ctx, *dbPath); err != nil {
+			return fmt.Errorf("%w\nTry: check that %s is an arena results file, or pass another --db", err, *dbPath)
+		}
+		defer db.Close()
 	}
-	defer db.Close()
 	runID, err := resolveRun(ctx, db, *resume)
 	if err != nil {
 		return err
 	}
-	bar := c.m.newProgress("sessions")
+	bar := c.m.newProgress("sessions").logTo(logger)
 	defer bar.finish()
 	cfg := arena.Config{
 		Bus:           arena.BusConfig{URL: nc.url, Connect: connect, DataDir: *dataDir, Port: *port},
@@ -120,10 +139,11 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 			"concurrency": *concurrency, "turn_timeout": turnTimeout.String(), "max_turns": *maxTurns,
 			"nats": nc.url,
 		},
-		Mode: path.mode, LLM: path.llm, SimulatorModels: path.simulators, MerchantTemperature: *merchTemp, Rubric: path.rubric,
+		Mode: path.mode, LLM: path.llm, SimulatorModels: path.simulators, MerchantTemperature: *merchTemp, RubricYAML: path.rubric,
 		Logger:    logger,
 		Listening: func(url string) { logger.Info("nats ready; outside builds can join", "url", url) },
 		Progress:  bar.update,
+		Workers:   dist.workers, Record: dist.record, Detach: dist.detach,
 	}
 	if fs.logLevel == "debug" {
 		cfg.BuildLogger = logger
@@ -138,7 +158,12 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	logger.Info("run finished", "run", rep.Run.ID, "played", rep.Summary.Played, "skipped", rep.Summary.Skipped,
-		"errors", rep.Summary.Errors, "timeouts", rep.Summary.Timeouts, "simulator_faults", rep.Summary.SimulatorFaults, "db", db.Path())
+		"errors", rep.Summary.Errors, "timeouts", rep.Summary.Timeouts, "simulator_faults", rep.Summary.SimulatorFaults, "db", rep.DBPath)
+	if dist.detach {
+		logger.Info("jobs published; workers play them", "run", rep.Run.ID, "sessions", rep.Summary.Planned-rep.Summary.Skipped,
+			"follow", "arena status "+rep.Run.ID)
+		return nil
+	}
 	if rep.Summary.Stopped != "" {
 		logger.Warn("run stopped early", "why", rep.Summary.Stopped, "not_played", rep.Summary.Cancelled,
 			"try", "arena run --resume "+rep.Run.ID+" with a larger --max-cost or --max-tokens")
@@ -190,14 +215,45 @@ func resolveRun(ctx context.Context, db *results.DB, resume string) (string, err
 	case "":
 		return "", nil
 	case "latest":
+		if db == nil {
+			return "", usageErrorf("--resume latest needs the results file").try("pass --db FILE, or the run ID")
+		}
 		r, err := db.LatestRun(ctx)
 		if err != nil {
 			return "", usageErrorf("--resume latest: %v", err).try("arena run (a new run)")
 		}
 		return r.ID, nil
 	}
+	if db == nil {
+		return resume, nil
+	}
 	if _, err := db.Run(ctx, resume); err != nil {
 		return "", usageErrorf("--resume %s: %v", resume, err).try("arena leaderboard --format json to list runs")
 	}
 	return resume, nil
+}
+
+// sharing is how a run shares its work with other processes.
+type sharing struct {
+	workers        int
+	record, detach bool
+}
+
+// distribution checks --workers, --record and --detach: they only mean
+// something with an outside server, which outlives this process.
+func distribution(outside bool, workers int, record, detach bool, concurrency int) (sharing, error) {
+	if !outside {
+		if workers >= 0 || !record || detach {
+			return sharing{}, usageErrorf("--workers, --record and --detach need an outside server: the in-process one stops with this run").
+				try("arena run --nats nats://host:4222 --workers 0")
+		}
+		return sharing{workers: concurrency, record: true}, nil
+	}
+	if detach {
+		return sharing{detach: true}, nil
+	}
+	if workers < 0 {
+		workers = concurrency
+	}
+	return sharing{workers: workers, record: record}, nil
 }

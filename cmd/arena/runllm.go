@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"os"
 	"slices"
@@ -20,7 +21,7 @@ type runPath struct {
 	mode       string
 	llm        *llm.Config
 	simulators []string
-	rubric     *judges.Rubric
+	rubric     string // YAML, checked
 }
 
 // llmPath picks the run's path: simulate when an endpoint is configured
@@ -78,17 +79,16 @@ func (p runPath) checkReferences(names []string) error {
 	return nil
 }
 
-func readRubric(path string) (*judges.Rubric, error) {
-	f, err := os.Open(path)
+// readRubric reads and checks a rubric; jobs carry its text to workers.
+func readRubric(path string) (string, error) {
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, usageErrorf("--rubric: %v", err)
+		return "", usageErrorf("--rubric: %v", err)
 	}
-	defer f.Close()
-	r, err := judges.LoadRubric(f, path)
-	if err != nil {
-		return nil, usageErrorf("--rubric: %v", err).try("start from judges/rubric/default.yaml")
+	if _, err := judges.LoadRubric(bytes.NewReader(data), path); err != nil {
+		return "", usageErrorf("--rubric: %v", err).try("start from judges/rubric/default.yaml")
 	}
-	return r, nil
+	return string(data), nil
 }
 
 // flagGiven reports whether the named flag was given on the command line.
