@@ -52,13 +52,16 @@ func (c *Client) Call(ctx context.Context, callID, tool string, args json.RawMes
 	return msg.Data, nil
 }
 
-// Tools fetches the sandbox's tool declarations.
+// Tools fetches the tool declarations of the client's session: the
+// sandbox's own, or a recorded session's (Service.OpenRecorded).
 func (c *Client) Tools(ctx context.Context) ([]transcript.Tool, error) {
 	subject, err := toolsSubject(c.subject)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox tools: %w", err)
 	}
-	msg, err := c.request(ctx, subject, nil)
+	// The token says which session's tools; a string always encodes.
+	body, _ := json.Marshal(CallRequest{Token: c.token})
+	msg, err := c.request(ctx, subject, body)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox tools: %w", err)
 	}

@@ -129,6 +129,19 @@ func (s *Service) Open(name string) *Session {
 	return ss
 }
 
+// OpenRecorded starts a session like Open whose tools the sandbox lacks
+// are answered from rec (see Recording for the rule), and whose tools
+// endpoint lists rec.Tools. Native tools still run on the session's own
+// copy of the fixture. rec may be shared by many sessions; each keeps its
+// own place in repeated calls.
+func (s *Service) OpenRecorded(name string, rec *Recording) *Session {
+	ss := &Session{svc: s, name: name, token: rand.Text(), store: s.Fixture(), rec: rec, seen: map[string]int{}}
+	s.mu.Lock()
+	s.sessions[ss.token] = ss
+	s.mu.Unlock()
+	return ss
+}
+
 func (s *Service) forget(token string) {
 	s.mu.Lock()
 	delete(s.sessions, token)
@@ -143,10 +156,34 @@ var toolsJSON = sync.OnceValue(func() []byte {
 	return b
 })
 
+// handleTools answers with the native declarations, or, when the body is a
+// CallRequest whose token names a recorded session, that session's.
 func (s *Service) handleTools(req micro.Request) {
-	if err := req.Respond(toolsJSON()); err != nil {
+	body := toolsJSON()
+	if rec := s.recordingOf(req.Data()); rec != nil {
+		body = rec.toolsJSON
+		if len(rec.tools) == 0 {
+			body = toolsJSON()
+		}
+	}
+	if err := req.Respond(body); err != nil {
 		s.Logger.Error("sandbox tools reply", "instance", s.Instance, "err", err)
 	}
+}
+
+// recordingOf returns the recording of the session a tools request names
+// by token; nil for an empty body, an unknown token or a plain session.
+func (s *Service) recordingOf(data []byte) *Recording {
+	var cr CallRequest
+	if len(data) == 0 || json.Unmarshal(data, &cr) != nil || cr.Token == "" {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ss := s.sessions[cr.Token]; ss != nil {
+		return ss.rec
+	}
+	return nil
 }
 
 // handleCall finds the session and queues the call on it. It never runs a

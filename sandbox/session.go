@@ -38,6 +38,8 @@ type Session struct {
 	calls  []CallRecord
 	turn   int
 	closed bool
+	rec    *Recording     // nil unless opened with OpenRecorded
+	seen   map[string]int // recorded calls answered so far, by call key
 
 	qmu   sync.Mutex // guards queue and busy
 	queue []pendingCall
@@ -145,6 +147,9 @@ func (ss *Session) exec(req CallRequest) (res json.RawMessage, terr *ToolError) 
 		}
 		ss.record(req, start, res, terr)
 	}()
+	if ss.rec != nil && lookupTool(req.Tool) == nil {
+		return ss.rec.answer(req.Tool, req.Arguments, ss.seen)
+	}
 	out, err := ss.store.Call(req.Tool, req.Arguments)
 	return out, asToolError(err)
 }
@@ -153,6 +158,9 @@ func (ss *Session) record(req CallRequest, start time.Time, res json.RawMessage,
 	rec := CallRecord{
 		Seq: len(ss.calls) + 1, Turn: ss.turn, CallID: req.CallID, Tool: req.Tool,
 		Arguments: slices.Clone(req.Arguments), Result: res, At: start, Duration: time.Since(start),
+	}
+	if ss.rec != nil {
+		rec.Result = recordable(res)
 	}
 	if terr != nil {
 		rec.Error, rec.Code = terr.Message, terr.Code
