@@ -25,6 +25,8 @@ type ServerConfig struct {
 	StoreDir string
 	// MaxPayload overrides the server's 1 MiB default when positive.
 	MaxPayload int32
+	// Users, when set, are the only ones who may connect.
+	Users []User
 }
 
 // Server is an embedded nats-server.
@@ -47,6 +49,9 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 		NoLog:      true,
 		NoSigs:     true,
 		MaxPayload: cfg.MaxPayload,
+	}
+	if len(cfg.Users) > 0 {
+		opts.Users = serverUsers(cfg.Users)
 	}
 	if opts.Host == "" {
 		opts.Host = "127.0.0.1"

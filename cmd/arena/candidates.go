@@ -10,6 +10,7 @@ import (
 	"github.com/merchantarena/merchantarena/candidates"
 	"github.com/merchantarena/merchantarena/candidates/mutants"
 	"github.com/merchantarena/merchantarena/llm"
+	"github.com/merchantarena/merchantarena/natsbus"
 )
 
 // CandidatesCommand serves the reference builds or lists builds on a bus.
@@ -22,11 +23,14 @@ until interrupted, so another process's "arena run --nats URL" plays them like
 any outside build; with no --nats it starts an in-process NATS server and prints
 its URL. With $OPENAI_BASE_URL or $OPENAI_API_KEY set it can also serve the
 reference LLM agents, monolith and jit. "ls" lists the builds discovered on a bus (micro services with
-metadata arena.kind=candidate).`
+metadata arena.kind=candidate). "permissions NAME@VERSION" prints the
+nats-server user block that lets a build serve only its own turn subject and
+call the sandbox (connect it with nats.CustomInboxPrefix of the printed inbox).`
 
 const candidatesExamples = `  arena candidates serve                                   # all reference builds, own NATS
   arena candidates serve --nats nats://127.0.0.1:4222 --builds golden,slow
-  arena candidates ls --nats nats://127.0.0.1:4222 --format json`
+  arena candidates ls --nats nats://127.0.0.1:4222 --format json
+  arena candidates permissions my-agent@2.3.0 >> nats.conf   # inside authorization { users = [ … ] }`
 
 // Run dispatches serve and ls.
 func (c *CandidatesCommand) Run(ctx context.Context, args []string) error {
@@ -39,11 +43,13 @@ func (c *CandidatesCommand) Run(ctx context.Context, args []string) error {
 		return c.serve(ctx, args)
 	case "ls", "list":
 		return c.list(ctx, args)
+	case "permissions":
+		return c.permissions(args)
 	case "-h", "--help", "help":
 		c.m.newFlagSet("candidates", candidatesSummary, candidatesExamples).printUsage(c.m.Stdout)
 		return errHelp
 	}
-	return usageErrorf("candidates: want a subcommand: serve or ls").try("arena candidates --help")
+	return usageErrorf("candidates: want a subcommand: serve, ls or permissions").try("arena candidates --help")
 }
 
 func (c *CandidatesCommand) serve(ctx context.Context, args []string) error {
@@ -159,4 +165,24 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// permissions prints the nats-server user block of one build version.
+func (c *CandidatesCommand) permissions(args []string) error {
+	fs := c.m.newFlagSet("candidates permissions", candidatesSummary, candidatesExamples)
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if len(fs.positional) != 1 {
+		return usageErrorf("candidates permissions takes one NAME@VERSION").try("arena candidates permissions my-agent@1.0.0")
+	}
+	name, version, ok := strings.Cut(fs.positional[0], "@")
+	if !ok || natsbus.CheckName(name) != nil || !semver.MatchString(version) {
+		return usageErrorf("candidates permissions %q: want NAME@VERSION with a semantic version", fs.positional[0]).
+			try("arena candidates permissions my-agent@1.0.0")
+	}
+	p := natsbus.BuildPermissions(name, version)
+	fmt.Fprintf(c.m.Stdout, "# build %s %s: serve %s, call the sandbox; reply inbox %s\n%s\n",
+		name, version, natsbus.CandidateTurn(name, version), natsbus.BuildInbox(name, version), p.Config(name))
+	return nil
 }
