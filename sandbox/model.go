@@ -163,17 +163,26 @@ type Discount struct {
 
 // Clone returns a deep copy of the store.
 func (s *Store) Clone() *Store {
+	// A session opens with a clone of the fixture, so the per-record
+	// slices share a few backing arrays instead of thousands of small
+	// ones. Each sub-slice has its length as capacity: an append by one
+	// record moves it out rather than writing over its neighbour.
 	c := *s
 	c.Customers = slices.Clone(s.Customers)
+	tags := pool[string]{}
+	times := make([]time.Time, 0, len(c.Customers))
 	for i := range c.Customers {
 		cu := &c.Customers[i]
-		cu.Tags = slices.Clone(cu.Tags)
-		cu.LastOrderAt = cloneTime(cu.LastOrderAt)
+		cu.Tags = tags.clone(cu.Tags)
+		if cu.LastOrderAt != nil {
+			times = append(times, *cu.LastOrderAt)
+			cu.LastOrderAt = &times[len(times)-1]
+		}
 	}
 	c.Products = slices.Clone(s.Products)
 	for i := range c.Products {
 		p := &c.Products[i]
-		p.Tags = slices.Clone(p.Tags)
+		p.Tags = tags.clone(p.Tags)
 		p.Variants = slices.Clone(p.Variants)
 		for j := range p.Variants {
 			if cp := p.Variants[j].CompareAtPrice; cp != nil {
@@ -183,8 +192,9 @@ func (s *Store) Clone() *Store {
 		}
 	}
 	c.Orders = slices.Clone(s.Orders)
+	items := pool[LineItem]{}
 	for i := range c.Orders {
-		c.Orders[i].LineItems = slices.Clone(c.Orders[i].LineItems)
+		c.Orders[i].LineItems = items.clone(c.Orders[i].LineItems)
 	}
 	c.Segments = slices.Clone(s.Segments)
 	c.Discounts = slices.Clone(s.Discounts)
@@ -195,6 +205,21 @@ func (s *Store) Clone() *Store {
 		d.EndsAt = cloneTime(d.EndsAt)
 	}
 	return &c
+}
+
+// pool hands out copies of small slices carved from shared chunks.
+type pool[T any] struct{ buf []T }
+
+func (p *pool[T]) clone(src []T) []T {
+	if src == nil {
+		return nil
+	}
+	if len(p.buf)+len(src) > cap(p.buf) {
+		p.buf = make([]T, 0, max(4096, len(src)))
+	}
+	start := len(p.buf)
+	p.buf = append(p.buf, src...)
+	return p.buf[start:len(p.buf):len(p.buf)]
 }
 
 func cloneTime(t *time.Time) *time.Time {

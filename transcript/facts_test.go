@@ -3,6 +3,9 @@ package transcript_test
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/merchantarena/merchantarena/transcript"
 )
 
@@ -37,4 +40,24 @@ func TestContainsFact(t *testing.T) {
 			t.Errorf("ContainsFact(%q, %q) = %v, want %v", tt.text, tt.fact, got, tt.want)
 		}
 	}
+}
+
+// FuzzNumbers checks the scanner against the regexp it replaces.
+func FuzzNumbers(f *testing.F) {
+	for _, s := range []string{"$1,234.50 and 15% of -3", "1,,2,3.", "-$-5", "12.x 7.25%", "a1b22c333", "4,000,", "ünï 3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		var got []string
+		transcript.Numbers(text, func(lit string) bool { got = append(got, lit); return true })
+		want := transcript.NumberPattern.FindAllString(text, -1)
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("Numbers(%q) (-regexp +scanner):\n%s", text, diff)
+		}
+		for _, fact := range []string{"1234.5", "15", "Toronto", "-3"} {
+			if got, want := transcript.ContainsFact(text, fact), transcript.IndexFacts(text).Contains(fact); got != want {
+				t.Fatalf("ContainsFact(%q, %q) = %v, the index says %v", text, fact, got, want)
+			}
+		}
+	})
 }
