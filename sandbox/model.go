@@ -207,6 +207,25 @@ func (s *Store) Clone() *Store {
 	return &c
 }
 
+// forWrite copies s for a session's first write: the records and the
+// variants (set_variant_price writes them in place), sharing every other
+// nested slice and pointer with s. That is sound because the write tools
+// replace tags, product IDs and times wholesale and never touch line
+// items; a tool that writes through a nested slice must copy it here.
+func (s *Store) forWrite() *Store {
+	c := *s
+	c.Customers = slices.Clone(s.Customers)
+	c.Products = slices.Clone(s.Products)
+	for i := range c.Products {
+		c.Products[i].Variants = slices.Clone(c.Products[i].Variants)
+	}
+	c.Orders = slices.Clone(s.Orders)
+	c.Segments = slices.Clone(s.Segments)
+	c.Discounts = slices.Clone(s.Discounts)
+	c.touched = maps.Clone(s.touched)
+	return &c
+}
+
 // pool hands out copies of small slices carved from shared chunks.
 type pool[T any] struct{ buf []T }
 

@@ -33,8 +33,11 @@ type Session struct {
 	name  string
 	token string
 
-	mu     sync.Mutex // guards the fields below; held while a call runs
-	store  *Store
+	mu    sync.Mutex // guards the fields below; held while a call runs
+	store *Store
+	// shared: store is the service's fixture, shared read-only by every
+	// session that has not written yet; the first write copies it.
+	shared bool
 	calls  []CallRecord
 	turn   int
 	closed bool
@@ -149,6 +152,9 @@ func (ss *Session) exec(req CallRequest) (res json.RawMessage, terr *ToolError) 
 	}()
 	if ss.rec != nil && lookupTool(req.Tool) == nil {
 		return ss.rec.answer(req.Tool, req.Arguments, ss.seen)
+	}
+	if ss.shared && IsWrite(req.Tool) {
+		ss.store, ss.shared = ss.store.forWrite(), false
 	}
 	out, err := ss.store.Call(req.Tool, req.Arguments)
 	return out, asToolError(err)
