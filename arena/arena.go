@@ -110,6 +110,10 @@ type Report struct {
 	Path map[string]string
 	// Usage is the run's LLM use by role, from the call log.
 	Usage map[llm.Role]llm.Totals
+	// PlayTime is how long the sessions took, from their jobs' publication
+	// to the last verdict committed: the run without its setup (personas,
+	// discovery) and report (ranking).
+	PlayTime time.Duration
 }
 
 // Execute runs the arena end to end through JetStream: personas from the

@@ -103,6 +103,8 @@ func (e *execution) run(ctx context.Context) error {
 	}
 	e.rep.Summary.Planned, e.rep.Summary.Skipped = len(jobs), len(jobs)-len(todo)
 	e.finished = e.rep.Summary.Skipped
+	playStart := time.Now()
+	defer func() { e.rep.PlayTime = time.Since(playStart) }()
 	if err := e.publishJobs(ctx, p.settings(), todo); err != nil {
 		return err
 	}

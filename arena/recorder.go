@@ -60,7 +60,7 @@ func (r *Recorder) Run(ctx context.Context) error {
 	}
 	failures := 0
 	for ctx.Err() == nil {
-		batch, err := cons.Fetch(r.Batch, jetstream.FetchMaxWait(r.Wait))
+		msgs, err := r.next(cons)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -68,10 +68,6 @@ func (r *Recorder) Run(ctx context.Context) error {
 			r.Logger.Warn("recorder: fetch", "err", err)
 			sleep(ctx, time.Second)
 			continue
-		}
-		var msgs []jetstream.Msg
-		for m := range batch.Messages() {
-			msgs = append(msgs, m)
 		}
 		if len(msgs) == 0 {
 			continue
@@ -91,6 +87,37 @@ func (r *Recorder) Run(ctx context.Context) error {
 		failures = 0
 	}
 	return nil
+}
+
+// next takes what waits in the stream, up to a batch, without waiting
+// for a batch to fill: when nothing waits, it waits up to Wait for one
+// message and takes the rest that came with it. A verdict is committed
+// milliseconds after it arrives, busy or idle.
+func (r *Recorder) next(cons jetstream.Consumer) ([]jetstream.Msg, error) {
+	msgs, err := collect(cons.FetchNoWait(r.Batch))
+	if err != nil || len(msgs) > 0 {
+		return msgs, err
+	}
+	first, err := collect(cons.Fetch(1, jetstream.FetchMaxWait(r.Wait)))
+	if err != nil || len(first) == 0 || r.Batch == 1 {
+		return first, err
+	}
+	rest, err := collect(cons.FetchNoWait(r.Batch - 1))
+	return append(first, rest...), err
+}
+
+func collect(batch jetstream.MessageBatch, err error) ([]jetstream.Msg, error) {
+	if err != nil {
+		return nil, err
+	}
+	var msgs []jetstream.Msg
+	for m := range batch.Messages() {
+		msgs = append(msgs, m)
+	}
+	if err := batch.Error(); err != nil && !errors.Is(err, jetstream.ErrNoMessages) && len(msgs) == 0 {
+		return nil, err
+	}
+	return msgs, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) {
@@ -126,10 +153,12 @@ func (r *Recorder) commit(ctx context.Context, msgs []jetstream.Msg) error {
 	if err := r.write(ctx, b); err != nil {
 		return err
 	}
+	done := map[string][]string{}
 	for _, s := range b.sessions {
-		if err := r.Streams.MarkDone(ctx, s.Key.Run, s.Key.String()); err != nil {
-			return err
-		}
+		done[s.Key.Run] = append(done[s.Key.Run], s.Key.String())
+	}
+	if err := r.Streams.MarkDone(ctx, done); err != nil {
+		return err
 	}
 	var errs []error
 	for _, m := range b.good {

@@ -150,7 +150,9 @@ func (s *Streams) Workers(ctx context.Context) (jetstream.Consumer, error) {
 func (s *Streams) Recorder(ctx context.Context) (jetstream.Consumer, error) {
 	c, err := s.Results.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
 		Durable: RecorderConsumer, AckPolicy: jetstream.AckExplicitPolicy,
-		AckWait: 2 * time.Minute, MaxAckPending: 20000,
+		// A commit takes milliseconds; what a dead recorder held (or a
+		// server restart lost in flight) comes back soon.
+		AckWait: 30 * time.Second, MaxAckPending: 20000,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("recorder consumer: %w", err)
@@ -186,10 +188,27 @@ func (s *Streams) DoneCount(ctx context.Context, run string) (int, error) {
 	return n, nil
 }
 
-// MarkDone records that a session is committed.
-func (s *Streams) MarkDone(ctx context.Context, run, session string) error {
-	if _, err := s.Done.PutString(ctx, DoneKey(run, session), session); err != nil {
-		return fmt.Errorf("done bucket: %w", err)
+// MarkDone records that sessions (run → session keys) are committed. The
+// puts are pipelined: a batch costs one round trip, not one per session.
+func (s *Streams) MarkDone(ctx context.Context, sessions map[string][]string) error {
+	var futures []jetstream.PubAckFuture
+	for run, keys := range sessions {
+		for _, k := range keys {
+			f, err := s.JS.PublishAsync("$KV."+DoneBucket+"."+DoneKey(run, k), []byte(k))
+			if err != nil {
+				return fmt.Errorf("done bucket: %w", err)
+			}
+			futures = append(futures, f)
+		}
+	}
+	for _, f := range futures {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			return fmt.Errorf("done bucket: %w", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	return nil
 }
