@@ -1,10 +1,12 @@
 package arena
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -101,18 +103,24 @@ func (e *execution) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Longest first: a long session started last would keep the run
+	// waiting on it alone while every other worker idles.
+	slices.SortStableFunc(todo, func(a, b Job) int {
+		return cmp.Compare(len(b.Card.Script)+len(b.Card.Goals), len(a.Card.Script)+len(a.Card.Goals))
+	})
 	e.rep.Summary.Planned, e.rep.Summary.Skipped = len(jobs), len(jobs)-len(todo)
 	e.finished = e.rep.Summary.Skipped
 	playStart := time.Now()
 	defer func() { e.rep.PlayTime = time.Since(playStart) }()
+	// Workers first: they play the first jobs while the rest are published.
+	if cfg.Workers > 0 && !cfg.Detach {
+		e.startWorkers(ctx, p, calls, box)
+	}
 	if err := e.publishJobs(ctx, p.settings(), todo); err != nil {
 		return err
 	}
 	if cfg.Detach {
 		return nil
-	}
-	if cfg.Workers > 0 {
-		e.startWorkers(ctx, p, calls, box)
 	}
 	return e.wait(ctx)
 }
