@@ -120,4 +120,3 @@ func wantViolation(t *testing.T, nc *nats.Conn, errs chan error, kind, subject s
 		}
 	}
 }
-
