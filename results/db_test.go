@@ -38,7 +38,7 @@ func TestOpen(t *testing.T) {
 			}
 			names = append(names, n)
 		}
-		want := []string{"candidates", "findings", "gate_decisions", "leaderboard", "llm_cache", "llm_calls", "messages",
+		want := []string{"calibrations", "candidates", "findings", "gate_decisions", "labels", "leaderboard", "llm_cache", "llm_calls", "messages",
 			"pairwise", "personas", "rankings", "run_usage", "runs", "scores", "session_scores", "sessions", "tool_calls", "violations"}
 		if diff := cmp.Diff(want, names); diff != "" {
 			t.Errorf("tables and views (-want +got):\n%s", diff)

@@ -24,6 +24,9 @@ var migration003 string
 //go:embed migrations/004_packed.sql
 var migration004 string
 
+//go:embed migrations/005_labels.sql
+var migration005 string
+
 // migrations are applied in order; migration i brings the file to
 // user_version i+1. Append only: never edit or reorder a released one.
 var migrations = []string{
@@ -31,6 +34,7 @@ var migrations = []string{
 	migration002,
 	migration003,
 	migration004,
+	migration005,
 }
 
 // migrate applies every migration the file lacks, each in its own immediate

@@ -35,13 +35,18 @@ results file's gate_decisions table with its inputs.
 
 With --runs the gate first plays one arena run with both builds (same
 personas, same merchants and seeds) and decides on it; the run flags
-(--logs, --trials, --nats, ...) apply then.`
+(--logs, --trials, --nats, ...) apply then.
+
+With --require-calibrated the gate also exits 2 when an LLM judge it relies on
+is uncalibrated (never calibrated, or its model, prompt or rubric changed
+since) or failed its last calibration (arena judges calibrate).`
 
 const gateExamples = `  arena gate --runs --baseline golden --candidate tag-hacker
   arena gate --runs --baseline golden --candidate golden@1.1.0 --references golden,golden@1.1.0
   arena gate --baseline shop@1.4.0 --candidate shop@1.5.0 --run run-20261127-004151-6142
   arena gate --baseline shop --candidate shop@1.5.0 --margins score=0.05,success=0.03 --format md > comment.md
-  arena gate --baseline shop --candidate shop@1.5.0 --format junit > gate.xml`
+  arena gate --baseline shop --candidate shop@1.5.0 --format junit > gate.xml
+  arena gate --baseline shop --candidate shop@1.5.0 --require-calibrated`
 
 var gateFormats = []string{"table", "md", "json", "junit"}
 
@@ -49,7 +54,7 @@ var gateFormats = []string{"table", "md", "json", "junit"}
 type gateFlags struct {
 	baseline, candidate, margins, format, dbPath string
 	runs                                         listFlag
-	play                                         bool
+	play, requireCalibrated                      bool
 	margin, alpha                                float64
 	resamples                                    int
 	seed                                         uint64
@@ -111,6 +116,11 @@ func (c *GateCommand) Run(ctx context.Context, args []string) error {
 	if err := printDecision(c.m, g.format, d, db.Path()); err != nil {
 		return err
 	}
+	if g.requireCalibrated {
+		if err := requireCalibrated(ctx, db, d, logger); err != nil {
+			return err
+		}
+	}
 	return verdictExit(d)
 }
 
@@ -127,6 +137,7 @@ func addGateFlags(fs *flagSet) *gateFlags {
 	fs.Uint64Var(&g.seed, "seed", gate.DefaultSeed, "bootstrap seed (stored with the decision)")
 	fs.StringVar(&g.format, "format", "table", "output format: table, md (a pull-request comment), json, junit")
 	fs.StringVar(&g.dbPath, "db", "arena.db", "results file (SQLite)")
+	fs.BoolVar(&g.requireCalibrated, "require-calibrated", false, "exit 2 unless every LLM judge the decision relies on passed its calibration in its current model, prompt and rubric (arena judges calibrate)")
 	return g
 }
 
