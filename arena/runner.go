@@ -59,6 +59,10 @@ type Runner struct {
 	// Budget, when set, is asked before every session and turn; an error
 	// (wrapping llm.ErrBudget) stops the run cleanly.
 	Budget func() error
+	// Recording, when set, returns the log a job replays: its session is
+	// opened with Sandbox.OpenRecorded, so tools the sandbox lacks answer
+	// from the log. Nil, or a nil recording, opens a native session.
+	Recording func(Job) *sandbox.Recording
 
 	Concurrency int
 	TurnTimeout time.Duration

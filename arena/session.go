@@ -58,7 +58,7 @@ func (r *Runner) play(ctx context.Context, job Job) Outcome {
 	if err := r.checkBudget(); err != nil {
 		return o.stopped(err)
 	}
-	box := r.Sandbox.Open(job.Key().String())
+	box := r.open(job)
 	merchant, info := r.Merchant(job)
 	o.Merchant = info
 	var dialogue []transcript.Message
@@ -103,6 +103,17 @@ func (r *Runner) play(ctx context.Context, job Job) Outcome {
 	}
 	r.judge(ctx, &o, final)
 	return o
+}
+
+// open opens the job's sandbox session: recorded when the job replays a
+// log with tools the sandbox lacks.
+func (r *Runner) open(job Job) *sandbox.Session {
+	if r.Recording != nil {
+		if rec := r.Recording(job); rec != nil {
+			return r.Sandbox.OpenRecorded(job.Key().String(), rec)
+		}
+	}
+	return r.Sandbox.Open(job.Key().String())
 }
 
 func (r *Runner) checkBudget() error {

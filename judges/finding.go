@@ -21,6 +21,10 @@ const (
 	KindUngrounded     = "hallucinated_fact"
 	KindClaimedAction  = "claimed_action"
 	KindSideEffect     = "side_effect"
+	// KindNoRecording counts calls to a recorded (foreign) tool that the
+	// log has no recording for (sandbox.CodeNoRecording): what the call
+	// would have returned is unknown, so it is reported, never gated.
+	KindNoRecording = "no_recording"
 	// KindSimulatorFault blames the simulated merchant, not the build; it
 	// never gates.
 	KindSimulatorFault = "simulator_fault"
@@ -80,6 +84,11 @@ type Evidence struct {
 	// MerchantGoals is the merchant's last word on each goal, by goal ID:
 	// "pending", "done" or "failed".
 	MerchantGoals map[string]string
+	// Recording is the log a recorded session replays (see
+	// sandbox.Service.OpenRecorded); nil for a native session. With it,
+	// the tools the log used but the sandbox lacks are validated against
+	// the log's declared schemas instead of being unknown.
+	Recording *sandbox.Recording
 }
 
 // CallCheck is the validation outcome of one recorded call.

@@ -18,6 +18,7 @@ const (
 	RuleQuerySyntax = "query.syntax"
 	RuleQueryField  = "query.field"
 	RuleQueryEnum   = "query.enum"
+	RuleRecorded    = "tool.recorded"
 )
 
 // validateCalls checks every recorded call against its schema, the store's
@@ -57,6 +58,9 @@ func repairedLater(rest []sandbox.CallRecord, tool string) bool {
 }
 
 func validateCall(ev *Evidence, c sandbox.CallRecord) []Finding {
+	if _, native := sandbox.ToolSchema(c.Tool); !native && ev.Recording != nil {
+		return validateRecorded(ev.Recording, c)
+	}
 	if _, ok := sandbox.ToolSchema(c.Tool); !ok {
 		return []Finding{{Rule: RuleToolKnown, Kind: KindUnknownTool, Gate: true,
 			Message: fmt.Sprintf("tool %q does not exist", c.Tool)}}
@@ -80,6 +84,24 @@ func validateCall(ev *Evidence, c sandbox.CallRecord) []Finding {
 		}
 	}
 	return fs
+}
+
+// validateRecorded checks a call to a tool the sandbox lacks against the
+// schema the log declared for it (or only that its arguments are an
+// object), and counts a call the log has no recording for. Store IDs are
+// not checked: a foreign tool's IDs are not the store's.
+func validateRecorded(rec *sandbox.Recording, c sandbox.CallRecord) []Finding {
+	if err := rec.ValidateArgs(c.Tool, c.Arguments); err != nil {
+		var te *sandbox.ToolError
+		if errors.As(err, &te) && te.Code == sandbox.CodeNotFound {
+			return []Finding{{Rule: RuleToolKnown, Kind: KindUnknownTool, Gate: true, Message: err.Error()}}
+		}
+		return []Finding{{Rule: RuleArgsSchema, Kind: KindInvalidArgs, Gate: true, Message: err.Error()}}
+	}
+	if c.Code == sandbox.CodeNoRecording {
+		return []Finding{{Rule: RuleRecorded, Kind: KindNoRecording, Message: c.Error}}
+	}
+	return nil
 }
 
 func validateQuery(q string) []Finding {

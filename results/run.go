@@ -136,11 +136,16 @@ func (db *DB) Runs(ctx context.Context) ([]Run, error) {
 	return runs, nil
 }
 
-// LatestRun returns the run that started last, or an error wrapping
+// ModeReplay is the mode of the runs "arena replay" stores. They replay a
+// few logged conversations rather than rank builds, so "the latest run" of
+// the leaderboard, the gate and resume never means one of them.
+const ModeReplay = "replay"
+
+// LatestRun returns the run that started last, replays aside, or an error wrapping
 // ErrNoRuns when the file has none.
 func (db *DB) LatestRun(ctx context.Context) (Run, error) {
 	r, err := scanRun(db.r.QueryRowContext(ctx,
-		`SELECT `+runColumns+` FROM runs ORDER BY started_at DESC, id LIMIT 1`))
+		`SELECT `+runColumns+` FROM runs WHERE mode <> ? ORDER BY started_at DESC, id LIMIT 1`, ModeReplay))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Run{}, fmt.Errorf("latest run: %w", ErrNoRuns)
 	}

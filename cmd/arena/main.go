@@ -100,6 +100,8 @@ func (m *Main) lookup(args []string) (command, []string, error) {
 		return &LeaderboardCommand{m: m}, rest, nil
 	case "gate":
 		return &GateCommand{m: m}, rest, nil
+	case "replay":
+		return &ReplayCommand{m: m}, rest, nil
 	case "worker":
 		return &WorkerCommand{m: m}, rest, nil
 	case "record":
@@ -112,6 +114,10 @@ func (m *Main) lookup(args []string) (command, []string, error) {
 		return &CandidatesCommand{m: m}, rest, nil
 	case "personas":
 		return &PersonasCommand{m: m}, rest, nil
+	case "labels":
+		return &LabelsCommand{m: m}, rest, nil
+	case "judges":
+		return &JudgesCommand{m: m}, rest, nil
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(m.Stdout, m.usage())
 		return nil, nil, errHelp
@@ -132,12 +138,15 @@ Commands:
   run          play personas against candidate builds and rank them
   leaderboard  print the ranking stored in a results file
   gate         decide whether a candidate build may replace the baseline (exit 0 pass, 1 blocked, 2 undecided)
+  replay       replay logged conversations against builds and diff them with what happened
   worker       play sessions from a shared NATS server's job queue (many machines)
   record       write a shared server's verdicts into one results file
   status       show a run's queued, running, done and failed sessions
   logs         read conversation logs (inspect)
   candidates   serve the reference builds, or list builds on the bus
   personas     extract persona cards from logs, or show a stored one
+  labels       import or export human and judge labels (JSONL)
+  judges       judge agreement with humans, calibration runs, mutant sensitivity
   version      print the version
 
 Examples:
