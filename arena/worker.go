@@ -51,7 +51,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	it, err := cons.Messages(jetstream.PullMaxMessages(conc))
+	it, err := cons.Messages(jetstream.PullMaxMessages(2 * conc))
 	if err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}
@@ -59,7 +59,10 @@ func (w *Worker) Run(ctx context.Context) error {
 	// jobs can be released at once instead of after the ack wait.
 	stop := context.AfterFunc(ctx, it.Drain)
 	defer stop()
-	sem := make(chan struct{}, conc)
+	// A job is held from its arrival to its ack; of the held ones, conc
+	// play at once. The others are being checked or settled: those round
+	// trips to the server do not take a playing slot.
+	held, playing := make(chan struct{}, 2*conc), make(chan struct{}, conc)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	for {
@@ -71,21 +74,19 @@ func (w *Worker) Run(ctx context.Context) error {
 			w.Logger.Warn("worker: next job", "err", err)
 			continue
 		}
-		if ctx.Err() != nil {
-			_ = msg.Nak() // not started: back to the queue
-			continue
-		}
 		select {
-		case sem <- struct{}{}:
+		case held <- struct{}{}:
 		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
 			_ = msg.Nak() // not started: back to the queue
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
-			o := w.handle(ctx, msg)
+			defer func() { <-held }()
+			o := w.handle(ctx, msg, playing)
 			if o != nil && w.Played != nil {
 				mu.Lock()
 				w.Played(o)
@@ -97,9 +98,12 @@ func (w *Worker) Run(ctx context.Context) error {
 	return nil
 }
 
-// handle plays one job message and settles it; it returns the outcome
-// when the session ended (recorded or failed for good), nil otherwise.
-func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) *Outcome {
+// handle plays one job message, taking a slot of playing for the play
+// only, and settles it; it returns the outcome when the session ended
+// (recorded or failed for good), nil otherwise.
+func (w *Worker) handle(ctx context.Context, msg jetstream.Msg, playing chan struct{}) *Outcome {
+	stopBeat := w.heartbeat(msg)
+	defer stopBeat()
 	var m JobMessage
 	if err := json.Unmarshal(msg.Data(), &m); err != nil {
 		w.Logger.Error("worker: unreadable job dropped", "subject", msg.Subject(), "err", err)
@@ -117,9 +121,14 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) *Outcome {
 		_ = msg.TermWithReason(err.Error())
 		return nil
 	}
-	stopBeat := w.heartbeat(msg)
+	select {
+	case playing <- struct{}{}:
+	case <-ctx.Done():
+		_ = msg.Nak() // not started: back to the queue
+		return nil
+	}
 	o := r.play(ctx, m.job())
-	stopBeat()
+	<-playing
 	if o.Cancelled {
 		_ = msg.Nak() // released: played again on resume or by another worker
 		if o.budget != nil && w.Budget != nil {
@@ -140,8 +149,11 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg) *Outcome {
 		_ = msg.Nak()
 		return nil
 	}
-	if err := msg.DoubleAck(sctx); err != nil {
-		// The verdict is stored; a redelivery finds it done and acks.
+	// A plain ack: if it is lost, the redelivered job finds the session
+	// done (or plays it again, and the recorder keeps the first verdict);
+	// waiting for the server's confirmation would cost every session a
+	// round trip.
+	if err := msg.Ack(); err != nil {
 		w.Logger.Warn("worker: ack", "session", key, "err", err)
 	}
 	return &o
