@@ -209,9 +209,10 @@ func (s *Store) Clone() *Store {
 
 // forWrite copies s for a session's first write: the records and the
 // variants (set_variant_price writes them in place), sharing every other
-// nested slice and pointer with s. That is sound because the write tools
-// replace tags, product IDs and times wholesale and never touch line
-// items; a tool that writes through a nested slice must copy it here.
+// nested slice and pointer with s, and the orders, which no tool writes.
+// That is sound because the write tools replace tags, product IDs and
+// times wholesale; a tool that writes through a nested slice, or writes
+// orders, must copy them here.
 func (s *Store) forWrite() *Store {
 	c := *s
 	c.Customers = slices.Clone(s.Customers)
@@ -219,7 +220,6 @@ func (s *Store) forWrite() *Store {
 	for i := range c.Products {
 		c.Products[i].Variants = slices.Clone(c.Products[i].Variants)
 	}
-	c.Orders = slices.Clone(s.Orders)
 	c.Segments = slices.Clone(s.Segments)
 	c.Discounts = slices.Clone(s.Discounts)
 	c.touched = maps.Clone(s.touched)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/merchantarena/merchantarena/transcript"
 )
@@ -18,13 +19,23 @@ type tool struct {
 	run    func(s *Store, args json.RawMessage) (any, error)
 }
 
+// rawSchema returns a copy of the tool's schema as JSON. The schemas are
+// encoded once: the judges look one up for every call of every session.
 func (t *tool) rawSchema() json.RawMessage {
-	b, err := json.Marshal(t.params)
-	if err != nil {
-		panic(fmt.Sprintf("sandbox: schema of %s: %v", t.name, err))
-	}
-	return b
+	return slices.Clone(rawSchemas()[t.name])
 }
+
+var rawSchemas = sync.OnceValue(func() map[string]json.RawMessage {
+	out := make(map[string]json.RawMessage, len(tools))
+	for _, t := range tools {
+		b, err := json.Marshal(t.params)
+		if err != nil {
+			panic(fmt.Sprintf("sandbox: schema of %s: %v", t.name, err))
+		}
+		out[t.name] = b
+	}
+	return out
+})
 
 func (t *tool) argNames() string {
 	props := t.params["properties"].(map[string]schema)
