@@ -63,7 +63,7 @@ func benchConfig(tb testing.TB, url string, workers, trials int) arena.Config {
 // play against the ideal C/(turns·L), turns being the mean merchant turns
 // per session.
 func BenchmarkExecute_Throughput(b *testing.B) {
-	const workers, latency, trials = 64, 50 * time.Millisecond, 24
+	const workers, latency, trials = 64, 50 * time.Millisecond, 48
 	srv := natstest.Server(b)
 	nc := natstest.Connect(b, srv)
 	var inFlight atomic.Int64
