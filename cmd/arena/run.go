@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"slices"
 	"strings"
@@ -153,6 +154,7 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 	bar.finish()
 	if err != nil {
 		if errors.Is(err, context.Canceled) && rep != nil && rep.Run.ID != "" {
+			interrupted(context.WithoutCancel(ctx), logger, db, rep)
 			return fmt.Errorf("run %s interrupted\nTry: arena run --resume %s", rep.Run.ID, rep.Run.ID)
 		}
 		return err
@@ -256,4 +258,16 @@ func distribution(outside bool, workers int, record, detach bool, concurrency in
 		workers = concurrency
 	}
 	return sharing{workers: workers, record: record}, nil
+}
+
+// interrupted logs what an interrupted run kept: the sessions recorded,
+// of those planned; the rest are played on resume.
+func interrupted(ctx context.Context, logger *slog.Logger, db *results.DB, rep *arena.Report) {
+	args := []any{"run", rep.Run.ID, "planned", rep.Summary.Planned}
+	if db != nil {
+		if done, err := db.DoneSessions(ctx, rep.Run.ID); err == nil {
+			args = append(args, "recorded", len(done), "to_play", rep.Summary.Planned-len(done))
+		}
+	}
+	logger.Warn("run interrupted; sessions in flight were finished or released", args...)
 }
