@@ -251,8 +251,39 @@ func (r *Recorder) write(ctx context.Context, b *batch) error {
 		}
 	}
 	for run, status := range b.finishes {
-		if err := r.DB.FinishRun(ctx, run, status, time.Time{}); err != nil {
+		err := r.DB.FinishRun(ctx, run, status, time.Time{})
+		if errors.Is(err, results.ErrRunNotFound) {
+			// It would fail forever; no verdict is lost by dropping it.
+			r.Logger.Error("recorder: the end of a run the file does not hold; dropped", "run", run)
+			continue
+		}
+		if err != nil {
 			return err
+		}
+	}
+	return r.finishComplete(ctx, b)
+}
+
+// finishComplete ends the runs whose every planned session is now in the
+// file, so a run whose planner detached (or died) still ends "done".
+func (r *Recorder) finishComplete(ctx context.Context, b *batch) error {
+	for run := range countByRun(b.sessions) {
+		if _, ended := b.finishes[run]; ended {
+			continue
+		}
+		rec, err := r.DB.Run(ctx, run)
+		if err != nil || rec.Status != results.RunRunning || plannedOf(rec) == 0 {
+			continue // a run with no plan in the file: its planner ends it
+		}
+		n, err := r.DB.SessionCount(ctx, run)
+		if err != nil {
+			return err
+		}
+		if n >= plannedOf(rec) {
+			if err := r.DB.FinishRun(ctx, run, results.RunDone, time.Time{}); err != nil {
+				return err
+			}
+			r.Logger.Info("recorder: every planned session is recorded; the run is done", "run", run, "sessions", n)
 		}
 	}
 	return nil

@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"github.com/merchantarena/merchantarena/arena"
+	"github.com/merchantarena/merchantarena/candidates"
 	"github.com/merchantarena/merchantarena/natsbus"
 	"github.com/merchantarena/merchantarena/natsbus/natstest"
 	"github.com/merchantarena/merchantarena/results"
+	"github.com/merchantarena/merchantarena/transcript"
 )
 
 // TestRecorder_WriteFailureLosesNothing: a recorder whose file cannot be
@@ -87,4 +89,55 @@ func TestRecorder_WriteFailureLosesNothing(t *testing.T) {
 			t.Fatalf("Done bucket holds %d (%v), want 2", n, err)
 		}
 	})
+}
+
+// TestExecute_DetachedRunEndsDone publishes a run and returns; a worker
+// and a recorder elsewhere play and write it, and the recorder ends the
+// run when its last planned session is in the file.
+func TestExecute_DetachedRunEndsDone(t *testing.T) {
+	srv := natstest.Server(t)
+	nc := natstest.Connect(t, srv)
+	svc, err := candidates.Serve(nc, candidates.Build{Name: "outsider", Version: "1.0.0", Handler: candidates.HandlerFunc(
+		func(context.Context, *candidates.Turn) (*candidates.TurnReply, error) {
+			return &candidates.TurnReply{Messages: []transcript.Message{{Role: transcript.RoleAssistant, Content: "Done."}}}, nil
+		})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Stop()
+	db := mustDB(t)
+	cfg := config(t, db)
+	cfg.Conversations = cfg.Conversations[:5]
+	cfg.Bus = arena.BusConfig{URL: srv.ClientURL()}
+	cfg.References, cfg.Detach = []string{}, true
+	rep, err := arena.Execute(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := db.Run(t.Context(), rep.Run.ID); err == nil && r.Status != results.RunRunning {
+		t.Fatalf("a detached run is %q before anyone played it", r.Status)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	bus := arena.BusConfig{URL: srv.ClientURL()}
+	go func() { _ = arena.Work(ctx, arena.WorkConfig{Bus: bus, Concurrency: 4}) }()
+	go func() { _ = arena.Record(ctx, arena.RecordConfig{Bus: bus, DB: db}) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r, err := db.Run(t.Context(), rep.Run.ID)
+		if err == nil && r.Status == results.RunDone {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("run %+v (%v) not done after 30s", r, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n, err := db.SessionCount(t.Context(), rep.Run.ID); err != nil || n != 5 {
+		t.Fatalf("%d sessions (%v), want 5", n, err)
+	}
+	st, err := arena.RunStatus(t.Context(), bus, db, rep.Run.ID)
+	if err != nil || st.Planned != 5 || st.Done != 5 || st.Queued != 0 || st.State != results.RunDone {
+		t.Fatalf("status %+v (%v), want 5 planned and done", st, err)
+	}
 }

@@ -34,6 +34,16 @@ func (db *DB) DoneSessions(ctx context.Context, runID string) (map[SessionKey]bo
 	return done, nil
 }
 
+// SessionCount counts a run's recorded sessions, as DoneSessions would.
+func (db *DB) SessionCount(ctx context.Context, runID string) (int, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM sessions WHERE run_id = ? AND status <> 'cancelled'`, runID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count sessions of %q: %w", runID, err)
+	}
+	return n, nil
+}
+
 // Session returns one session with its messages, tool calls, findings and
 // scores, read from one snapshot. It returns an error wrapping
 // ErrSessionNotFound if no session has that ID.
