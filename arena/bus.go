@@ -15,7 +15,7 @@ import (
 type Bus struct {
 	Conn   *nats.Conn
 	Server *natsbus.Server // nil when connected to an outside server
-	URL    string
+	URL    string          // for display: credentials in it are redacted
 }
 
 // BusConfig says which NATS to use. With no URL an embedded server with
@@ -37,7 +37,7 @@ func OpenBus(cfg BusConfig) (*Bus, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Bus{Conn: nc, URL: cfg.URL}, nil
+		return &Bus{Conn: nc, URL: natsbus.RedactURL(cfg.URL)}, nil
 	}
 	store := filepath.Join(cfg.DataDir, "jetstream")
 	if err := os.MkdirAll(store, 0o755); err != nil {

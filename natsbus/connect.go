@@ -3,6 +3,7 @@ package natsbus
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -69,6 +70,27 @@ func (c ConnectConfig) Options() ([]nats.Option, error) {
 	return opts, nil
 }
 
+// RedactURL returns a server URL (or a comma-separated list of them) fit
+// for logs and stored settings: any user, password or token in it is
+// replaced by "REDACTED".
+func RedactURL(u string) string {
+	parts := strings.Split(u, ",")
+	for i, p := range parts {
+		scheme, rest, ok := strings.Cut(p, "://")
+		if !ok {
+			scheme, rest = "", p
+		}
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			rest = "REDACTED" + rest[at:]
+		}
+		if ok {
+			rest = scheme + "://" + rest
+		}
+		parts[i] = rest
+	}
+	return strings.Join(parts, ",")
+}
+
 // Connect dials the server in c.URL.
 func Connect(c ConnectConfig) (*nats.Conn, error) {
 	if c.URL == "" {
@@ -80,8 +102,8 @@ func Connect(c ConnectConfig) (*nats.Conn, error) {
 	}
 	nc, err := nats.Connect(c.URL, opts...)
 	if err != nil {
-		// nats.go errors do not carry credentials, only the URL.
-		return nil, fmt.Errorf("connect nats %s: %w", c.URL, err)
+		// nats.go errors carry no credentials; the URL may, so it is redacted.
+		return nil, fmt.Errorf("connect nats %s: %w", RedactURL(c.URL), err)
 	}
 	return nc, nil
 }

@@ -91,3 +91,17 @@ func TestSubjects(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"nats://127.0.0.1:4222":                "nats://127.0.0.1:4222",
+		"nats://arena:s3cret@q.internal:4222":  "nats://REDACTED@q.internal:4222",
+		"tls://t0ken@q:4222,nats://u:p@r:4222": "tls://REDACTED@q:4222,nats://REDACTED@r:4222",
+		"user:p@ss@host:4222":                  "REDACTED@host:4222",
+		"":                                     "",
+	} {
+		if got := natsbus.RedactURL(in); got != want {
+			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/merchantarena/merchantarena/arena"
 	"github.com/merchantarena/merchantarena/arena/gate"
+	"github.com/merchantarena/merchantarena/natsbus"
 	"github.com/merchantarena/merchantarena/results"
 )
 
@@ -253,7 +254,7 @@ func (c *GateCommand) planRun(fs *flagSet, p *playFlags, cfg gate.Config, logger
 		Settings: map[string]any{
 			"gate": map[string]string{"baseline": cfg.Baseline, "candidate": cfg.Candidate},
 			"logs": source, "references": strings.Join(refs, ","), "trials": p.trials, "concurrency": p.concurrency,
-			"turn_timeout": p.turnTimeout.String(), "max_turns": p.maxTurns, "nats": p.nats.url,
+			"turn_timeout": p.turnTimeout.String(), "max_turns": p.maxTurns, "nats": natsbus.RedactURL(p.nats.url),
 		},
 		Mode: path.mode, LLM: path.llm, SimulatorModels: path.simulators, MerchantTemperature: p.temp, RubricYAML: path.rubric,
 		Logger:    logger,

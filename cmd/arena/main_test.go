@@ -169,20 +169,32 @@ func TestRun_SecretsStayOut(t *testing.T) {
 	srv := natstest.Server(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "arena.db")
-	const token = "s3cr3t-t0ken-value"
+	const token, password = "s3cr3t-t0ken-value", "pa55w0rd-in-the-url"
 	r := run(t, t.Context(), map[string]string{"NATS_TOKEN": token}, "run", "--db", db,
 		"--nats", srv.ClientURL(), "--references", "golden", "--format", "json", "--log-level", "debug")
 	if r.code != 0 {
 		t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
 	}
+	// Credentials in the URL itself: the server has no auth and accepts them.
+	withPassword := strings.Replace(srv.ClientURL(), "nats://", "nats://arena:"+password+"@", 1)
+	r2 := run(t, t.Context(), nil, "run", "--db", db, "--nats", withPassword, "--references", "golden",
+		"--format", "json", "--log-level", "debug")
+	if r2.code != 0 {
+		t.Fatalf("run with a password in the URL: exit %d\n%s", r2.code, r2.stderr)
+	}
+	worker := run(t, t.Context(), nil, "status", "latest", "--db", db, "--nats", withPassword)
+	r.stdout += r2.stdout + worker.stdout
+	r.stderr += r2.stderr + worker.stderr
 	raw, err := os.ReadFile(db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wal, _ := os.ReadFile(db + "-wal") // absent after a checkpoint
 	for where, text := range map[string]string{"stdout": r.stdout, "stderr": r.stderr, "database": string(raw) + string(wal)} {
-		if strings.Contains(text, token) {
-			t.Errorf("the NATS token reached %s", where)
+		for _, secret := range []string{token, password} {
+			if strings.Contains(text, secret) {
+				t.Errorf("a NATS secret reached %s", where)
+			}
 		}
 	}
 }

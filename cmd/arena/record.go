@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/merchantarena/merchantarena/arena"
+	"github.com/merchantarena/merchantarena/natsbus"
 	"github.com/merchantarena/merchantarena/results"
 )
 
@@ -58,7 +59,7 @@ func (c *RecordCommand) Run(ctx context.Context, args []string) error {
 		total = map[string]int{}
 		last  = time.Now()
 	)
-	logger.Info("recorder ready; stop with Ctrl-C", "nats", bus.URL, "db", db.Path())
+	logger.Info("recorder ready; stop with Ctrl-C", "nats", natsbus.RedactURL(bus.URL), "db", db.Path())
 	err = arena.Record(ctx, arena.RecordConfig{Bus: bus, DB: db, Logger: logger,
 		Committed: func(run string, n int) {
 			mu.Lock()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/merchantarena/merchantarena/arena"
+	"github.com/merchantarena/merchantarena/natsbus"
 	"github.com/merchantarena/merchantarena/results"
 	"github.com/merchantarena/merchantarena/transcript"
 )
@@ -194,7 +195,7 @@ func (c *ReplayCommand) plan(fs *flagSet, f *replayFlags, logger *slog.Logger) (
 	}
 	cfg.Settings = map[string]any{"logs": source, "candidates": f.candidates.String(), "references": f.refs,
 		"trials": f.trials, "prefix": f.prefix, "mode": mode, "turn_timeout": cfg.TurnTimeout.String(),
-		"max_turns": f.maxTurns, "nats": f.nats.url}
+		"max_turns": f.maxTurns, "nats": natsbus.RedactURL(f.nats.url)}
 	return cfg, nil
 }
 

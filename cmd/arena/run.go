@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/merchantarena/merchantarena/arena"
+	"github.com/merchantarena/merchantarena/natsbus"
 	"github.com/merchantarena/merchantarena/results"
 )
 
@@ -138,7 +139,7 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 		Settings: map[string]any{
 			"logs": source, "candidates": *cands, "references": *refs, "trials": *trials,
 			"concurrency": *concurrency, "turn_timeout": turnTimeout.String(), "max_turns": *maxTurns,
-			"nats": nc.url,
+			"nats": natsbus.RedactURL(nc.url),
 		},
 		Mode: path.mode, LLM: path.llm, SimulatorModels: path.simulators, MerchantTemperature: *merchTemp, RubricYAML: path.rubric,
 		Logger:    logger,

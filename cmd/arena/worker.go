@@ -72,7 +72,7 @@ func (c *WorkerCommand) Run(ctx context.Context, args []string) error {
 	bar := c.m.newProgress("sessions").logTo(logger)
 	defer bar.finish()
 	var played, failed atomic.Int64
-	logger.Info("worker ready; stop with Ctrl-C", "nats", bus.URL, "concurrency", *concurrency, "llm", endpoint != nil)
+	logger.Info("worker ready; stop with Ctrl-C", "nats", natsbus.RedactURL(bus.URL), "concurrency", *concurrency, "llm", endpoint != nil)
 	err = arena.Work(ctx, arena.WorkConfig{Bus: bus, Concurrency: *concurrency, LLM: endpoint, Logger: logger,
 		Streams: natsbus.StreamConfig{AckWait: *ackWait},
 		Played: func(o *arena.Outcome) {
