@@ -60,6 +60,9 @@ func (e *execution) run(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := e.claimQueues(ctx); err != nil {
+		return err
+	}
 	if cfg.Record {
 		e.startRecorder(ctx)
 	}
@@ -125,13 +128,41 @@ func (e *execution) run(ctx context.Context) error {
 	return e.wait(ctx)
 }
 
+// ownRun is the run this process's workers and recorder keep to: on a
+// shared server, its own, so that it never plays (or pays for) another
+// run's sessions nor writes another run's verdicts into its file; on the
+// embedded server, every run (it is this process's alone).
+func (e *execution) ownRun() string {
+	if e.bus.Server != nil {
+		return ""
+	}
+	return e.runID
+}
+
+// claimQueues creates the consumers this process will use before any job
+// is published, so that a server whose queues "arena worker" or "arena
+// record" already serve is an error now, not a run that never ends.
+func (e *execution) claimQueues(ctx context.Context) error {
+	if e.cfg.Record {
+		if _, err := e.streams.Recorder(ctx, e.ownRun()); err != nil {
+			return fmt.Errorf("record this run here: %w", err)
+		}
+	}
+	if e.cfg.Workers > 0 && !e.cfg.Detach {
+		if _, err := e.streams.Workers(ctx, e.ownRun()); err != nil {
+			return fmt.Errorf("play this run here: %w", err)
+		}
+	}
+	return nil
+}
+
 // startRecorder runs the one writer in this process. It outlives ctx so
 // that a cancelled run's end is still recorded; finish stops it.
 func (e *execution) startRecorder(ctx context.Context) {
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	e.stopRecorder = cancel
 	e.recorderDone = make(chan error, 1)
-	rec := &Recorder{Streams: e.streams, DB: e.cfg.DB, Logger: e.cfg.Logger}
+	rec := &Recorder{Streams: e.streams, DB: e.cfg.DB, Logger: e.cfg.Logger, OnlyRun: e.ownRun()}
 	go func() { e.recorderDone <- rec.Run(rctx) }()
 }
 
@@ -146,7 +177,7 @@ func (e *execution) startWorkers(ctx context.Context, p *path, calls *callLog, b
 	players.share(e.runID, p)
 	wctx, cancel := context.WithCancelCause(ctx)
 	e.stopWorkers = cancel
-	w := &Worker{Streams: e.streams, Runner: players.Runner, Calls: calls.take, Concurrency: e.cfg.Workers,
+	w := &Worker{Streams: e.streams, Runner: players.Runner, Calls: calls.take, Concurrency: e.cfg.Workers, OnlyRun: e.ownRun(),
 		Logger: e.cfg.Logger, Played: e.played, Budget: func(err error) {
 			e.mu.Lock()
 			e.budget = err
@@ -333,11 +364,19 @@ func (e *execution) budgetErr() error {
 // finish stops the workers, records how the run ended, waits for the
 // recorder to commit it, and reads the leaderboard back.
 func (e *execution) finish(ctx context.Context, err error) error {
+	if own := e.ownRun(); own != "" && (e.stopWorkers != nil || e.stopRecorder != nil) {
+		defer func() {
+			if derr := e.streams.DropRun(context.WithoutCancel(ctx), own); derr != nil {
+				e.cfg.Logger.Warn("run's own consumers left to expire", "run", own, "err", derr)
+			}
+		}()
+	}
 	if e.stopWorkers != nil {
 		e.stopWorkers(nil)
 		<-e.workersDone
 	}
-	if e.runID == "" || e.cfg.Detach {
+	if e.runID == "" || e.cfg.Detach || (e.cfg.Record && e.stopRecorder == nil) {
+		// Nothing to end, or this process was to record and never began.
 		return e.stopRecording(err)
 	}
 	status := results.RunDone

@@ -25,6 +25,9 @@ type Recorder struct {
 	Streams *natsbus.Streams
 	DB      *results.DB
 	Logger  *slog.Logger
+	// Run, when set, limits the recorder to that run's results (a planner
+	// recording its own run on a shared server); empty: every run's.
+	OnlyRun string
 	// Batch is how many messages one transaction takes at most (default
 	// 256); Wait how long a fetch waits for them (default 200ms).
 	Batch int
@@ -54,7 +57,7 @@ func (r *Recorder) withDefaults() {
 // Run records until ctx ends, or until commits keep failing.
 func (r *Recorder) Run(ctx context.Context) error {
 	r.withDefaults()
-	cons, err := r.Streams.Recorder(ctx)
+	cons, err := r.Streams.Recorder(ctx, r.OnlyRun)
 	if err != nil {
 		return err
 	}

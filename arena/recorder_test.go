@@ -3,6 +3,7 @@ package arena_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -139,5 +140,50 @@ func TestExecute_DetachedRunEndsDone(t *testing.T) {
 	st, err := arena.RunStatus(t.Context(), bus, db, rep.Run.ID)
 	if err != nil || st.Planned != 5 || st.Done != 5 || st.Queued != 0 || st.State != results.RunDone {
 		t.Fatalf("status %+v (%v), want 5 planned and done", st, err)
+	}
+}
+
+// TestExecute_QueueServedOneWay: on a shared server a planner plays and
+// records only its own run; while "arena worker"s serve the server's jobs,
+// a planner asked to play its own is refused at once, and the reverse.
+func TestExecute_QueueServedOneWay(t *testing.T) {
+	srv := natstest.Server(t)
+	bus := arena.BusConfig{URL: srv.ClientURL()}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	workerDone := make(chan error, 1)
+	go func() { workerDone <- arena.Work(ctx, arena.WorkConfig{Bus: bus, Concurrency: 2}) }()
+	nc := natstest.Connect(t, srv)
+	streams, err := natsbus.OpenStreams(t.Context(), nc, natsbus.StreamConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if _, err := streams.Jobs.Consumer(t.Context(), natsbus.WorkersConsumer); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the worker's consumer did not appear")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cfg := config(t, mustDB(t))
+	cfg.Bus, cfg.Workers, cfg.Record = bus, 2, true
+	cfg.References = []string{"golden"}
+	if _, err := arena.Execute(t.Context(), cfg); !errors.Is(err, natsbus.ErrQueueTaken) {
+		t.Fatalf("Execute with its own workers beside arena workers = %v, want ErrQueueTaken", err)
+	}
+	cancel()
+	if err := <-workerDone; err != nil {
+		t.Fatal(err)
+	}
+	if err := streams.Jobs.DeleteConsumer(t.Context(), natsbus.WorkersConsumer); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := streams.Workers(t.Context(), "run-x"); err != nil {
+		t.Fatal(err)
+	}
+	if err := arena.Work(t.Context(), arena.WorkConfig{Bus: bus}); !errors.Is(err, natsbus.ErrQueueTaken) {
+		t.Fatalf("Work while a planner plays its own run = %v, want ErrQueueTaken", err)
 	}
 }

@@ -31,7 +31,10 @@ type Worker struct {
 	// (merchant, judges); nil when the runner makes none.
 	Calls       func(session string) []llm.Call
 	Concurrency int
-	Logger      *slog.Logger
+	// Run, when set, limits the worker to that run's jobs (a planner
+	// playing its own run on a shared server); empty: every run's.
+	OnlyRun string
+	Logger  *slog.Logger
 	// Played, when set, is told about each session the worker finished
 	// (recorded or failed), from one goroutine at a time.
 	Played func(o *Outcome)
@@ -47,7 +50,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		w.Logger = slog.Default()
 	}
 	conc := max(w.Concurrency, 1)
-	cons, err := w.Streams.Workers(ctx)
+	cons, err := w.Streams.Workers(ctx, w.OnlyRun)
 	if err != nil {
 		return err
 	}

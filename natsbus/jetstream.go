@@ -132,32 +132,90 @@ func OpenStreams(ctx context.Context, nc *nats.Conn, cfg StreamConfig) (*Streams
 	return s, nil
 }
 
-// Workers returns the durable consumer every worker shares: jobs are
-// load-balanced across them, each held until acked or redelivered after
-// AckWait without a heartbeat, at most MaxDeliver times.
-func (s *Streams) Workers(ctx context.Context) (jetstream.Consumer, error) {
-	c, err := s.Jobs.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
+// ErrQueueTaken means a work queue is already consumed the other way: a
+// JetStream work queue gives each subject to one consumer, so a server's
+// jobs (or results) are taken either by the shared consumer of "arena
+// worker" ("arena record") processes, or by planners taking their own
+// run's, not both at once.
+var ErrQueueTaken = errors.New("the queue is consumed the other way on this server")
+
+// consumerIdle is how long a consumer nobody pulls from outlives its last
+// process: long enough to ride out a restart, short enough that a queue
+// served one way is soon free to be served the other.
+const consumerIdle = 5 * time.Minute
+
+// Workers returns the durable pull consumer of the jobs: with run "", the
+// one every "arena worker" shares, over every run's jobs; with a run, the
+// planner's own, over that run's jobs only (so a planner never plays, or
+// pays for, another run's sessions). Jobs are load-balanced over its
+// pullers, each held until acked or redelivered after AckWait without a
+// heartbeat, at most MaxDeliver times.
+func (s *Streams) Workers(ctx context.Context, run string) (jetstream.Consumer, error) {
+	cfg := jetstream.ConsumerConfig{
 		Durable: WorkersConsumer, AckPolicy: jetstream.AckExplicitPolicy,
 		AckWait: s.Config.AckWait, MaxDeliver: s.Config.MaxDeliver, MaxAckPending: 10000,
-	})
+		InactiveThreshold: consumerIdle,
+	}
+	if run != "" {
+		cfg.Durable, cfg.FilterSubject = WorkersConsumer+"-"+run, JobSubject(run)
+	}
+	c, err := s.Jobs.CreateOrUpdateConsumer(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("workers consumer: %w", err)
+		return nil, fmt.Errorf("workers consumer: %w", taken(err))
 	}
 	return c, nil
 }
 
-// Recorder returns the durable consumer of the one writer.
-func (s *Streams) Recorder(ctx context.Context) (jetstream.Consumer, error) {
-	c, err := s.Results.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
+// Recorder returns the durable consumer of the one writer: with run "",
+// of every run's results ("arena record"); with a run, of that run's only
+// (a planner recording its own run).
+func (s *Streams) Recorder(ctx context.Context, run string) (jetstream.Consumer, error) {
+	cfg := jetstream.ConsumerConfig{
 		Durable: RecorderConsumer, AckPolicy: jetstream.AckExplicitPolicy,
 		// A commit takes milliseconds; what a dead recorder held (or a
 		// server restart lost in flight) comes back soon.
-		AckWait: 30 * time.Second, MaxAckPending: 20000,
-	})
+		AckWait: 30 * time.Second, MaxAckPending: 20000, InactiveThreshold: consumerIdle,
+	}
+	if run != "" {
+		cfg.Durable, cfg.FilterSubject = RecorderConsumer+"-"+run, resultsPrefix+run+".*"
+	}
+	c, err := s.Results.CreateOrUpdateConsumer(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("recorder consumer: %w", err)
+		return nil, fmt.Errorf("recorder consumer: %w", taken(err))
 	}
 	return c, nil
+}
+
+// DropRun removes a planner's own consumers of run once it is over, so
+// that the queues are free for shared workers and recorders at once.
+func (s *Streams) DropRun(ctx context.Context, run string) error {
+	var errs []error
+	for _, c := range []struct {
+		stream jetstream.Stream
+		name   string
+	}{{s.Jobs, WorkersConsumer + "-" + run}, {s.Results, RecorderConsumer + "-" + run}} {
+		if err := c.stream.DeleteConsumer(ctx, c.name); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// The server's error codes for a second consumer of the same work-queue
+// subjects (nats-server errors.json; nats.go names neither).
+const (
+	errCodeWQMultipleUnfiltered jetstream.ErrorCode = 10099
+	errCodeWQConsumerNotUnique  jetstream.ErrorCode = 10100
+)
+
+// taken turns the server's refusal of a second way of consuming a work
+// queue into ErrQueueTaken.
+func taken(err error) error {
+	var api *jetstream.APIError
+	if errors.As(err, &api) && (api.ErrorCode == errCodeWQMultipleUnfiltered || api.ErrorCode == errCodeWQConsumerNotUnique) {
+		return fmt.Errorf("%w (%s)", ErrQueueTaken, api.Description)
+	}
+	return err
 }
 
 // IsDone reports whether the recorder committed a session.
@@ -232,14 +290,19 @@ func (s *Streams) Release(ctx context.Context) error {
 }
 
 // JobCounts returns how many of a run's jobs are in the queue (waiting or
-// held by a worker) and how many jobs workers hold across all runs.
+// held by a worker) and how many jobs workers hold: of the run when its
+// planner plays it, else across all runs.
 func (s *Streams) JobCounts(ctx context.Context, run string) (inQueue, held int, err error) {
 	info, err := s.Jobs.Info(ctx, jetstream.WithSubjectFilter(JobSubject(run)))
 	if err != nil {
 		return 0, 0, fmt.Errorf("jobs stream: %w", err)
 	}
 	inQueue = int(info.State.Subjects[JobSubject(run)])
-	c, err := s.Jobs.Consumer(ctx, WorkersConsumer)
+	// The run's own consumer counts exactly; the shared one across runs.
+	c, err := s.Jobs.Consumer(ctx, WorkersConsumer+"-"+run)
+	if errors.Is(err, jetstream.ErrConsumerNotFound) {
+		c, err = s.Jobs.Consumer(ctx, WorkersConsumer)
+	}
 	if errors.Is(err, jetstream.ErrConsumerNotFound) {
 		return inQueue, 0, nil
 	}

@@ -75,6 +75,9 @@ func (c *RecordCommand) Run(ctx context.Context, args []string) error {
 		logger.Info("recorder stopped", "run", run, "sessions", n)
 	}
 	mu.Unlock()
+	if errors.Is(err, natsbus.ErrQueueTaken) {
+		return fmt.Errorf("%w\nTry: start \"arena record\" once the \"arena run\" that plays and records its own run on this server has ended; start such runs with --workers 0 --record=false", err)
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%w\nTry: free disk space or close the program holding %s, then start arena record again; nothing unwritten was acknowledged", err, db.Path())
 	}

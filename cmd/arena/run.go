@@ -154,6 +154,9 @@ func (c *RunCommand) Run(ctx context.Context, args []string) error {
 	rep, err := arena.Execute(ctx, cfg)
 	bar.finish()
 	if err != nil {
+		if errors.Is(err, natsbus.ErrQueueTaken) {
+			return fmt.Errorf("%w\nTry: arena run --nats URL --workers 0 --record=false: the \"arena worker\" and \"arena record\" processes on this server play and record it", err)
+		}
 		if errors.Is(err, context.Canceled) && rep != nil && rep.Run.ID != "" {
 			interrupted(context.WithoutCancel(ctx), logger, db, rep)
 			return fmt.Errorf("run %s interrupted\nTry: arena run --resume %s", rep.Run.ID, rep.Run.ID)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -83,6 +84,9 @@ func (c *WorkerCommand) Run(ctx context.Context, args []string) error {
 		}})
 	bar.finish()
 	logger.Info("worker stopped", "played", played.Load(), "failed", failed.Load())
+	if errors.Is(err, natsbus.ErrQueueTaken) {
+		return fmt.Errorf("%w\nTry: start \"arena worker\" once the \"arena run\" that plays and records its own run on this server has ended; start such runs with --workers 0 --record=false", err)
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
