@@ -418,10 +418,15 @@ func (e *execution) finish(ctx context.Context, err error) error {
 func (e *execution) awaitFinish(ctx context.Context) error {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
+		// The recorder may have ended the run itself on its last session;
+		// this planner's own end (its status) is written once nothing of
+		// the run is left in the results stream.
 		r, err := e.cfg.DB.Run(ctx, e.runID)
 		if err == nil && !r.FinishedAt.IsZero() {
-			e.rep.Run = r
-			return nil
+			if left, lerr := e.streams.ResultCount(ctx, e.runID); lerr == nil && left == 0 {
+				e.rep.Run = r
+				return nil
+			}
 		}
 		select {
 		case err := <-e.recorderDone:
