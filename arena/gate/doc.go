@@ -63,6 +63,13 @@
 // results.DB.PutGateDecision: the report and the inputs (runs resolved,
 // margins, α, resamples, seed), so Decide(ctx, db, d.Inputs) re-derives it.
 //
-// gate imports results and arena/stats; playing the sessions is the arena
-// package's job, wired in by cmd/arena.
+// # Calibrated judges
+//
+// RequireCalibrated refuses a decision that rests on an LLM judge whose
+// newest calibration (judges/calibrate) did not pass, or was made with
+// another model, prompt version or rubric version than the judge that
+// scored the compared runs.
+//
+// gate imports results, arena/stats and judges/calibrate; playing the
+// sessions is the arena package's job, wired in by cmd/arena.
 package gate

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
 
+	"github.com/merchantarena/merchantarena/arena"
 	"github.com/merchantarena/merchantarena/judges/agreement"
 	"github.com/merchantarena/merchantarena/judges/calibrate"
 	"github.com/merchantarena/merchantarena/results"
@@ -121,9 +123,9 @@ func (c *JudgesCommand) agreement(ctx context.Context, args []string) error {
 	} else if labels, err = storedLabels(ctx, *dbPath); err != nil {
 		return err
 	}
-	rep, err := analyzeLabels(labels, *criterion, sc, opts)
+	rep, err := calibrate.AnalyzeCriteria(labels, *criterion, sc, opts)
 	if err != nil {
-		return err
+		return agreementErr(err, *criterion)
 	}
 	return printAgreement(c.m.Stdout, *format, rep)
 }
@@ -153,70 +155,35 @@ func (a *agreementFlags) options() (agreement.Options, error) {
 	return o, nil
 }
 
-// storedLabels reads every label of a results file.
+// storedLabels reads every label of a results file that must exist.
 func storedLabels(ctx context.Context, path string) ([]calibrate.Label, error) {
 	db, err := openExisting(ctx, path, "arena judges agreement --labels examples/labels/experts.jsonl, or arena labels import FILE first")
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	stored, err := db.Labels(ctx, results.LabelFilter{})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]calibrate.Label, len(stored))
-	for i, l := range stored {
-		out[i] = calibrate.Label{Item: l.Item, Criterion: l.Criterion, Rater: l.Rater, Kind: l.Kind, Value: l.Value}
-	}
-	return out, nil
+	return arena.Labels(ctx, db, results.LabelFilter{})
 }
 
-// agreementReport is the JSON of "judges agreement".
-type agreementReport struct {
-	Criteria map[string]agreement.Report `json:"criteria"`
-	// order lists the criteria as the labels first name them.
-	order []string
+// agreementErr turns an analysis error into a usage error, with a hint
+// when there was nothing to analyse.
+func agreementErr(err error, criterion string) error {
+	switch {
+	case errors.Is(err, calibrate.ErrNoLabels) && criterion != "":
+		return usageErrorf("%v", err).try("arena labels export | cut -c1-200 (the criteria labelled)")
+	case errors.Is(err, calibrate.ErrNoLabels):
+		return usageErrorf("%v", err).try("arena labels import FILE, or --labels FILE")
+	}
+	return usageErrorf("%v", err)
 }
 
-// analyzeLabels groups labels by criterion (only criterion, when set) and
-// analyses each on its scale.
-func analyzeLabels(labels []calibrate.Label, criterion string, sc scales, o agreement.Options) (agreementReport, error) {
-	by := map[string][]calibrate.Label{}
-	var order []string
-	for _, l := range labels {
-		if criterion != "" && l.Criterion != criterion {
-			continue
-		}
-		if by[l.Criterion] == nil {
-			order = append(order, l.Criterion)
-		}
-		by[l.Criterion] = append(by[l.Criterion], l)
-	}
-	if len(order) == 0 {
-		if criterion != "" {
-			return agreementReport{}, usageErrorf("no label for criterion %q", criterion).try("arena labels export | cut -c1-200 (the criteria labelled)")
-		}
-		return agreementReport{}, usageErrorf("no label to analyse").try("arena labels import FILE, or --labels FILE")
-	}
-	rep := agreementReport{Criteria: map[string]agreement.Report{}, order: order}
-	for _, name := range order {
-		s, _ := sc.of(name)
-		r, err := calibrate.Analyze(by[name], s, o)
-		if err != nil {
-			return rep, usageErrorf("%v", err)
-		}
-		rep.Criteria[name] = r
-	}
-	return rep, nil
-}
-
-func printAgreement(w writer, format string, rep agreementReport) error {
+func printAgreement(w writer, format string, rep calibrate.Agreement) error {
 	if format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	for i, name := range rep.order {
+	for i, name := range rep.Order {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}

@@ -38,23 +38,6 @@ const sensitivityExamples = `  arena judges sensitivity
   arena judges sensitivity --references golden,tag-hacker --format json
   arena judges sensitivity --db sensitivity.db --format md > sensitivity.md`
 
-// sensitivityReport is the JSON of "judges sensitivity".
-type sensitivityReport struct {
-	Run string `json:"run"`
-	// Defects maps a defect kind ("none" for golden) to its sessions and
-	// builds.
-	Defects map[string]defectSessions `json:"defects"`
-	// Judges maps a judge to the sessions it caught, by defect kind.
-	Judges map[string]map[string]int `json:"judges"`
-	// Missed lists the defect kinds no judge caught in every session.
-	Missed []string `json:"missed"`
-}
-
-type defectSessions struct {
-	Sessions int      `json:"sessions"`
-	Builds   []string `json:"builds"`
-}
-
 func (c *JudgesCommand) sensitivity(ctx context.Context, args []string) error {
 	fs := c.m.newFlagSet("judges sensitivity", sensitivitySummary, sensitivityExamples)
 	dbPath := fs.String("db", "", "results file for the run (default: a temporary one, deleted afterwards)")
@@ -119,7 +102,7 @@ func (c *JudgesCommand) sensitivity(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := measureSensitivity(ctx, db, rep.Run.ID, path.llm != nil)
+	s, err := arena.Sensitivity(ctx, db, rep.Run.ID, path.llm != nil)
 	if err != nil {
 		return err
 	}
@@ -157,193 +140,8 @@ func sensitivityFile(path string) (string, func(), error) {
 	return filepath.Join(dir, "arena.db"), func() { os.RemoveAll(dir) }, nil
 }
 
-// measureSensitivity counts, per defect kind, the run's sessions and those
-// each judge caught.
-func measureSensitivity(ctx context.Context, db *results.DB, run string, withLLM bool) (sensitivityReport, error) {
-	defects, err := buildDefects(ctx, db)
-	if err != nil {
-		return sensitivityReport{}, err
-	}
-	sessions, err := db.SessionScores(ctx, run)
-	if err != nil {
-		return sensitivityReport{}, err
-	}
-	findings, err := db.Violations(ctx, run)
-	if err != nil {
-		return sensitivityReport{}, err
-	}
-	expressed, err := defectExpressed(ctx, db, sessions, defects)
-	if err != nil {
-		return sensitivityReport{}, err
-	}
-	kinds := map[int64]map[string]bool{}
-	gated := map[int64]bool{}
-	for _, f := range findings {
-		if kinds[f.SessionID] == nil {
-			kinds[f.SessionID] = map[string]bool{}
-		}
-		kinds[f.SessionID][f.Kind] = true
-		gated[f.SessionID] = gated[f.SessionID] || f.Gate
-	}
-	rep := sensitivityReport{Run: run, Defects: map[string]defectSessions{}, Judges: map[string]map[string]int{}}
-	catch := func(judge, defect string) {
-		if rep.Judges[judge] == nil {
-			rep.Judges[judge] = map[string]int{}
-		}
-		rep.Judges[judge][defect]++
-	}
-	for _, s := range sessions {
-		if s.Status == results.StatusCancelled {
-			continue
-		}
-		build := s.Key.Candidate + "@" + s.Key.Version
-		defect := defects[build]
-		if !expressed[s.SessionID] {
-			continue
-		}
-		d := rep.Defects[defect]
-		d.Sessions++
-		if !slices.Contains(d.Builds, build) {
-			d.Builds = append(d.Builds, build)
-		}
-		rep.Defects[defect] = d
-		for k := range kinds[s.SessionID] {
-			catch("procedural:"+k, defect)
-		}
-		if gated[s.SessionID] {
-			catch("procedural:any", defect)
-		}
-		if s.Status == results.StatusError || s.Status == results.StatusTimeout {
-			catch("arena:status", defect)
-		}
-		if withLLM {
-			if err := catchLLM(ctx, db, s.SessionID, defect, catch); err != nil {
-				return rep, err
-			}
-		}
-	}
-	rep.Missed = missed(rep)
-	return rep, nil
-}
-
-// defectExpressed says which sessions show their build's defect. A
-// mutant replays the log with one defect that some conversations never
-// trigger (tag-hacker changes only field filters): a mutant session whose
-// messages and tool calls are exactly golden's for the same persona and
-// trial showed no defect, and no judge should catch it. Without golden in
-// the run every session counts; golden's own sessions always count, as the
-// control.
-func defectExpressed(ctx context.Context, db *results.DB, sessions []results.SessionScore, defects map[string]string) (map[int64]bool, error) {
-	prints := map[int64]string{}
-	golden := map[string]string{}
-	for _, s := range sessions {
-		if s.Status == results.StatusCancelled {
-			continue
-		}
-		full, err := db.Session(ctx, s.SessionID)
-		if err != nil {
-			return nil, err
-		}
-		prints[s.SessionID] = fingerprint(full)
-		if defects[s.Key.Candidate+"@"+s.Key.Version] == "none" {
-			golden[fmt.Sprintf("%s/%d", s.Key.Persona, s.Key.Trial)] = prints[s.SessionID]
-		}
-	}
-	out := map[int64]bool{}
-	for _, s := range sessions {
-		g, ok := golden[fmt.Sprintf("%s/%d", s.Key.Persona, s.Key.Trial)]
-		out[s.SessionID] = defects[s.Key.Candidate+"@"+s.Key.Version] == "none" || !ok || s.Status != results.StatusOK || prints[s.SessionID] != g
-	}
-	return out, nil
-}
-
-// fingerprint is what a build did in a session: its messages and the
-// calls the sandbox recorded.
-func fingerprint(s results.Session) string {
-	b, _ := json.Marshal(struct { // plain strings and structs always marshal
-		M []results.Message
-		C []string
-	}{s.Messages, callTexts(s.ToolCalls)})
-	return string(b)
-}
-
-func callTexts(calls []results.ToolCall) []string {
-	out := make([]string, len(calls))
-	for i, c := range calls {
-		out[i] = c.Tool + " " + c.Arguments + " " + c.Result + " " + c.Error
-	}
-	return out
-}
-
-// buildDefects maps each build to the defect its metadata announces
-// ("none" for golden and builds without one). The results file keeps no
-// micro metadata for reference builds, so the mutants' own declarations
-// are read, by build name.
-func buildDefects(ctx context.Context, db *results.DB) (map[string]string, error) {
-	cs, err := db.Candidates(ctx)
-	if err != nil {
-		return nil, err
-	}
-	declared := map[string]string{}
-	for _, b := range mutants.Builds(mutants.NewLibrary(nil)) {
-		declared[b.Name] = b.Metadata[mutants.MetaDefect]
-	}
-	out := map[string]string{}
-	for _, c := range cs {
-		var meta map[string]string
-		_ = json.Unmarshal(c.Metadata, &meta) // metadata that is not a string map names no defect
-		d := meta[mutants.MetaDefect]
-		if d == "" {
-			d = declared[c.Name]
-		}
-		if d == "" {
-			d = "none"
-		}
-		out[c.Name+"@"+c.Version] = d
-	}
-	return out, nil
-}
-
-// catchLLM counts the LLM criteria a session scored below the top.
-func catchLLM(ctx context.Context, db *results.DB, id int64, defect string, catch func(judge, defect string)) error {
-	s, err := db.Session(ctx, id)
-	if err != nil {
-		return err
-	}
-	low := map[string]bool{}
-	for _, sc := range s.Scores {
-		if sc.Judge == "llm" && sc.Score < 1 {
-			name, _, _ := strings.Cut(sc.Criterion, "/")
-			low[name] = true
-		}
-	}
-	for name := range low {
-		catch("llm:"+name, defect)
-	}
-	return nil
-}
-
-// missed lists the defect kinds (golden's "none" aside) that no judge
-// caught in every session.
-func missed(rep sensitivityReport) []string {
-	out := []string{}
-	for defect, d := range rep.Defects {
-		if defect == "none" {
-			continue
-		}
-		best := 0
-		for _, caught := range rep.Judges {
-			best = max(best, caught[defect])
-		}
-		if best < d.Sessions {
-			out = append(out, defect)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-func printSensitivity(w writer, format string, rep sensitivityReport) error {
+// printSensitivity prints the report; the table puts the control last.
+func printSensitivity(w writer, format string, rep arena.SensitivityReport) error {
 	if format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -354,15 +152,15 @@ func printSensitivity(w writer, format string, rep sensitivityReport) error {
 		defects = append(defects, d)
 	}
 	sort.Slice(defects, func(i, j int) bool { // the control last
-		if (defects[i] == "none") != (defects[j] == "none") {
-			return defects[j] == "none"
+		if (defects[i] == arena.NoDefect) != (defects[j] == arena.NoDefect) {
+			return defects[j] == arena.NoDefect
 		}
 		return defects[i] < defects[j]
 	})
 	t := table{Header: []string{"judge"}}
 	for _, d := range defects {
 		label := d
-		if d == "none" {
+		if d == arena.NoDefect {
 			label = "none (golden: false alarms)"
 		}
 		t.Header = append(t.Header, fmt.Sprintf("%s (%d)", label, rep.Defects[d].Sessions))

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/merchantarena/merchantarena/arena"
 	"github.com/merchantarena/merchantarena/examples"
 	"github.com/merchantarena/merchantarena/judges/calibrate"
 	"github.com/merchantarena/merchantarena/llm/llmtest"
@@ -216,7 +217,7 @@ func TestJudges_Sensitivity(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
-	var rep sensitivityReport
+	var rep arena.SensitivityReport
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 		t.Fatalf("%v\n%s", err, r.stdout)
 	}

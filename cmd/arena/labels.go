@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"slices"
-	"strconv"
 	"strings"
 
+	"github.com/merchantarena/merchantarena/arena"
 	"github.com/merchantarena/merchantarena/judges"
 	"github.com/merchantarena/merchantarena/judges/agreement"
 	"github.com/merchantarena/merchantarena/judges/calibrate"
@@ -99,7 +98,7 @@ func (c *LabelsCommand) importLabels(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	n, err := storeLabels(ctx, db, labels, file)
+	n, err := arena.StoreLabels(ctx, db, labels, file)
 	if err != nil {
 		return err
 	}
@@ -127,13 +126,9 @@ func (c *LabelsCommand) export(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	stored, err := db.Labels(ctx, results.LabelFilter{Criterion: *criterion, Kind: *kind})
+	out, err := arena.Labels(ctx, db, results.LabelFilter{Criterion: *criterion, Kind: *kind})
 	if err != nil {
 		return err
-	}
-	out := make([]calibrate.Label, len(stored))
-	for i, l := range stored {
-		out[i] = calibrate.Label{Item: l.Item, Criterion: l.Criterion, Rater: l.Rater, Kind: l.Kind, Value: l.Value}
 	}
 	return calibrate.WriteLabels(c.m.Stdout, out)
 }
@@ -146,21 +141,16 @@ func openExisting(ctx context.Context, path, hint string) (*results.DB, error) {
 	return results.Open(ctx, path)
 }
 
-// scales gives each criterion its agreement scale: the rubric's, else the
-// --scale flag's, else none (inferred from the values).
-type scales struct {
-	rubric   *judges.Rubric
-	override *agreement.Scale
-}
-
-func labelScales(rubricPath, scale string) (scales, error) {
-	s := scales{rubric: judges.DefaultRubric()}
+// labelScales reads --rubric and --scale: criteria of the rubric (default:
+// the built-in one) take its scales, others --scale when given.
+func labelScales(rubricPath, scale string) (calibrate.Scales, error) {
+	s := calibrate.Scales{Rubric: judges.DefaultRubric()}
 	if rubricPath != "" {
 		text, err := readRubric(rubricPath)
 		if err != nil {
 			return s, err
 		}
-		if s.rubric, err = judges.LoadRubric(strings.NewReader(text), rubricPath); err != nil {
+		if s.Rubric, err = judges.LoadRubric(strings.NewReader(text), rubricPath); err != nil {
 			return s, usageErrorf("--rubric: %v", err)
 		}
 	}
@@ -169,74 +159,20 @@ func labelScales(rubricPath, scale string) (scales, error) {
 		if err != nil {
 			return s, usageErrorf("--scale %q: %v", scale, err).try("--scale ordinal:1,2,3,4,5")
 		}
-		s.override = &sc
+		s.Override = &sc
 	}
 	return s, nil
 }
 
-// of returns the scale of criterion; fromRubric says the rubric knows it.
-func (s scales) of(criterion string) (sc agreement.Scale, fromRubric bool) {
-	if c, ok := calibrate.Criterion(s.rubric, criterion); ok {
-		return calibrate.ScaleOf(c), true
-	}
-	if s.override != nil {
-		return *s.override, false
-	}
-	return agreement.Scale{}, false
-}
-
-// readLabelFile reads a label file and checks every label against its
-// criterion's scale and against the labels before it: a value off the
-// scale, or a second label by one rater for one item and criterion, is a
-// bad line like a malformed one.
-func readLabelFile(path string, sc scales) ([]calibrate.Label, []*calibrate.LineError, error) {
+// readLabelFile reads a label file, each label checked against its scale
+// and the labels before it (calibrate.ReadCheckedLabels).
+func readLabelFile(path string, sc calibrate.Scales) ([]calibrate.Label, []*calibrate.LineError, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, usageErrorf("labels: %v", err)
 	}
 	defer f.Close() // read-only
-	labels, bad, err := calibrate.ReadLabels(f, path)
-	if err != nil {
-		return nil, nil, err
-	}
-	first := map[[3]string]int{}
-	kept := labels[:0]
-	for _, l := range labels {
-		s, _ := sc.of(l.Criterion)
-		key := [3]string{l.Item, l.Criterion, l.Rater}
-		if err := calibrate.CheckValue(s, l.Value); err != nil {
-			bad = append(bad, &calibrate.LineError{File: path, Line: l.Line, Err: fmt.Errorf("criterion %s: %w", l.Criterion, err)})
-			continue
-		}
-		if line, dup := first[key]; dup {
-			bad = append(bad, &calibrate.LineError{File: path, Line: l.Line,
-				Err: fmt.Errorf("rater %s already labelled item %s on %s at line %d", l.Rater, l.Item, l.Criterion, line)})
-			continue
-		}
-		first[key] = l.Line
-		kept = append(kept, l)
-	}
-	sortLineErrors(bad)
-	return kept, bad, nil
-}
-
-func sortLineErrors(bad []*calibrate.LineError) {
-	slices.SortStableFunc(bad, func(a, b *calibrate.LineError) int { return a.Line - b.Line })
-}
-
-// storeLabels writes labels into the results file with their file and line
-// as their source.
-func storeLabels(ctx context.Context, db *results.DB, labels []calibrate.Label, file string) (int, error) {
-	rows := make([]results.Label, len(labels))
-	for i, l := range labels {
-		src := file
-		if l.Line > 0 {
-			src += ":" + strconv.Itoa(l.Line)
-		}
-		rows[i] = results.Label{Item: l.Item, Criterion: l.Criterion, Rater: l.Rater, Kind: l.Kind, Value: l.Value, Source: src}
-	}
-	// Every label was checked when read, so the file refuses none.
-	return db.PutLabels(ctx, rows)
+	return calibrate.ReadCheckedLabels(f, path, sc)
 }
 
 // describeLabels says what a set of labels covers: criteria, items, raters.
