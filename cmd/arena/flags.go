@@ -51,9 +51,14 @@ func (fs *flagSet) printUsage(w io.Writer) {
 // parse parses args; -h gives errHelp (exit 0), a bad flag a usage error
 // (exit 2) whose hint is the command's --help.
 func (fs *flagSet) parse(args []string) error {
+	// The flag package prints usage itself on -h and on a bad flag; this
+	// prints it once, to stdout for -h, and a short error otherwise.
+	usage := fs.Usage
+	fs.Usage = func() {}
 	fs.SetOutput(io.Discard)
 	err := fs.parseInterspersed(args)
 	fs.SetOutput(fs.m.Stderr)
+	fs.Usage = usage
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		fs.printUsage(fs.m.Stdout)

@@ -55,10 +55,14 @@ func TestMain_Help(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "leaderboard") {
 		t.Fatalf("help: exit %d\n%s", r.code, r.stdout)
 	}
-	for _, cmd := range [][]string{{"run"}, {"leaderboard"}, {"logs", "inspect"}, {"candidates", "serve"}, {"candidates", "ls"}} {
+	for _, cmd := range [][]string{{"run"}, {"leaderboard"}, {"logs", "inspect"}, {"candidates", "serve"}, {"candidates", "ls"},
+		{"worker"}, {"record"}, {"status"}, {"replay"}, {"gate"}} {
 		r := run(t, t.Context(), nil, append(cmd, "--help")...)
 		if r.code != 0 || !strings.Contains(r.stdout, "Examples:") || !strings.Contains(r.stdout, "arena "+cmd[0]) {
 			t.Errorf("%v --help: exit %d, want usage with examples on stdout:\n%s%s", cmd, r.code, r.stdout, r.stderr)
+		}
+		if r.stderr != "" {
+			t.Errorf("%v --help also wrote to stderr:\n%s", cmd, r.stderr)
 		}
 	}
 }
