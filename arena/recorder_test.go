@@ -6,6 +6,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -185,5 +186,57 @@ func TestExecute_QueueServedOneWay(t *testing.T) {
 	}
 	if err := arena.Work(t.Context(), arena.WorkConfig{Bus: bus}); !errors.Is(err, natsbus.ErrQueueTaken) {
 		t.Fatalf("Work while a planner plays its own run = %v, want ErrQueueTaken", err)
+	}
+}
+
+// TestExecute_AbsentBuildFailsItsSessions: a build that disappears in the
+// middle of a run fails its remaining sessions, each after its bounded
+// retries and with the reason, and the run completes.
+func TestExecute_AbsentBuildFailsItsSessions(t *testing.T) {
+	srv := natstest.Server(t)
+	nc := natstest.Connect(t, srv)
+	var svc *candidates.Service
+	var once sync.Once
+	svc, err := candidates.Serve(nc, candidates.Build{Name: "ghost", Version: "1.0.0", Handler: candidates.HandlerFunc(
+		func(context.Context, *candidates.Turn) (*candidates.TurnReply, error) {
+			once.Do(func() { go svc.Stop() }) // gone after its first turn
+			return &candidates.TurnReply{Messages: []transcript.Message{{Role: transcript.RoleAssistant, Content: "Done."}}}, nil
+		})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := mustDB(t)
+	cfg := config(t, db)
+	cfg.Conversations = cfg.Conversations[:6]
+	cfg.Bus, cfg.Workers, cfg.Record, cfg.Concurrency = arena.BusConfig{URL: srv.ClientURL()}, 1, true, 1
+	cfg.References = []string{}
+	cfg.Streams = natsbus.StreamConfig{MaxDeliver: 3, RetryBase: 5 * time.Millisecond, Memory: true}
+	rep, err := arena.Execute(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("the run did not go on without its build: %v", err)
+	}
+	if len(rep.Leaderboard) != 1 || rep.Leaderboard[0].Sessions != 6 {
+		t.Fatalf("leaderboard %+v, want all 6 sessions recorded", rep.Leaderboard)
+	}
+	facts, err := db.SessionFacts(t.Context(), results.FactFilter{Runs: []string{rep.Run.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	absent := 0
+	for _, f := range facts {
+		if f.Status != results.StatusError {
+			continue
+		}
+		s, err := db.Session(t.Context(), f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(s.Error, "no replica") && !strings.Contains(s.Error, "down") {
+			t.Errorf("session %s failed with %q, want the build's absence named", s.Key, s.Error)
+		}
+		absent++
+	}
+	if absent < 5 {
+		t.Fatalf("%d sessions failed, want the 5 or more played after the build left", absent)
 	}
 }

@@ -183,7 +183,7 @@ func (w *Worker) heartbeat(msg jetstream.Msg) (stop func()) {
 }
 
 // retry says whether an absent build's session should be tried again,
-// and after how long: 2s, 4s, 8s… while deliveries remain.
+// and after how long: 2, 4, 8… times RetryBase while deliveries remain.
 func (w *Worker) retry(msg jetstream.Msg, o *Outcome) (time.Duration, bool) {
 	if !o.absent {
 		return 0, false
@@ -192,7 +192,7 @@ func (w *Worker) retry(msg jetstream.Msg, o *Outcome) (time.Duration, bool) {
 	if err != nil || int(meta.NumDelivered) >= w.Streams.Config.MaxDeliver {
 		return 0, false
 	}
-	return time.Duration(1<<meta.NumDelivered) * time.Second, true
+	return time.Duration(1<<meta.NumDelivered) * w.Streams.Config.RetryBase, true
 }
 
 // publish stores a verdict in the results stream, deduplicated by its

@@ -73,6 +73,9 @@ type StreamConfig struct {
 	// Dedup is the window in which a republished job or result with the
 	// same ID is dropped (default 24h).
 	Dedup time.Duration
+	// RetryBase is the backoff base for a session whose build is absent:
+	// it is tried again after 2, 4, 8… times RetryBase (default 1s).
+	RetryBase time.Duration
 	// Memory keeps everything in memory (tests and benchmarks).
 	Memory bool
 }
@@ -86,6 +89,9 @@ func (c StreamConfig) withDefaults() StreamConfig {
 	}
 	if c.Dedup <= 0 {
 		c.Dedup = 24 * time.Hour
+	}
+	if c.RetryBase <= 0 {
+		c.RetryBase = time.Second
 	}
 	return c
 }
