@@ -269,11 +269,14 @@ func statedAt(steps []Step, fact string, from int) (int, bool) {
 }
 
 // detectClaims flags turns whose reply says a change was made while the
-// sandbox saw no write call in that turn.
+// sandbox saw no write call in that turn. A recorded session's foreign
+// tools may write or not (a log does not say which), so a turn that
+// called one is given the benefit of the doubt.
 func detectClaims(ev *Evidence) []Finding {
 	writes := map[int]bool{}
 	for _, c := range ev.Calls {
-		if sandbox.IsWrite(c.Tool) {
+		_, native := sandbox.ToolSchema(c.Tool)
+		if sandbox.IsWrite(c.Tool) || (!native && ev.Recording != nil) {
 			writes[c.Turn] = true
 		}
 	}

@@ -76,3 +76,31 @@ func TestProcedural_JudgeRecordedSession(t *testing.T) {
 		})
 	}
 }
+
+// TestProcedural_ClaimsInRecordedSession: a reply claiming a change in a
+// turn that called a foreign tool is no claimed_action (the log does not
+// say whether the tool writes); in a turn with no call it still is.
+func TestProcedural_ClaimsInRecordedSession(t *testing.T) {
+	steps := []judges.Step{
+		{Turn: 1, Message: transcript.Message{Role: transcript.RoleUser, Content: "Book me on HAT001."}},
+		{Turn: 1, Message: transcript.Message{Role: transcript.RoleAssistant, Content: "Done, I have updated your booking."}},
+		{Turn: 2, Message: transcript.Message{Role: transcript.RoleUser, Content: "And the return?"}},
+		{Turn: 2, Message: transcript.Message{Role: transcript.RoleAssistant, Content: "Done, I have updated that booking too."}},
+	}
+	calls := []sandbox.CallRecord{{Seq: 1, Turn: 1, CallID: "c1", Tool: "book_flight", Arguments: json.RawMessage(`{"cabin":"economy"}`)}}
+	ev := &judges.Evidence{Card: &personas.Card{ID: "p"}, Steps: steps, Calls: calls, Initial: sandbox.Fixture(),
+		Final: sandbox.Fixture(), Status: judges.StatusOK, Recording: sandbox.NewRecording(recordedLog())}
+	v, err := judges.NewProcedural().Judge(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var turns []int
+	for _, f := range v.Findings {
+		if f.Kind == judges.KindClaimedAction {
+			turns = append(turns, f.Turn)
+		}
+	}
+	if diff := cmp.Diff([]int{2}, turns); diff != "" {
+		t.Errorf("claimed_action turns (-want +got):\n%s", diff)
+	}
+}
