@@ -17,7 +17,7 @@ import (
 // BenchmarkRunner measures the arena's overhead per merchant turn: the
 // bundled examples played by reference builds served in-process, each turn
 // a NATS round trip to the build, tool calls through the sandbox, the
-// stage-1 judges, and (sink=sqlite) the results file.
+// stage-1 judges, and (sink=sqlite) the results file in batches of 64.
 func BenchmarkRunner(b *testing.B) {
 	for _, build := range []string{"golden", "tag-hacker"} {
 		for _, sink := range []string{"none", "sqlite"} {
@@ -55,13 +55,17 @@ func benchRunner(b *testing.B, build, sink string) {
 	r.Concurrency = 8
 	var turns int
 	r.Sink = func(_ context.Context, o arena.Outcome) error { turns += o.Turns(); return nil }
-	var w *results.Writer
+	var pending []results.Session
+	var db *results.DB
 	if sink == "sqlite" {
-		w = results.NewWriter(mustDB(b), 64, 0)
-		defer w.Close()
-		r.Sink = func(_ context.Context, o arena.Outcome) error {
+		db = mustDB(b)
+		r.Sink = func(ctx context.Context, o arena.Outcome) error {
 			turns += o.Turns()
-			return w.Add(arena.SessionRecord(&o))
+			if pending = append(pending, arena.SessionRecord(&o)); len(pending) < 64 {
+				return nil
+			}
+			defer func() { pending = pending[:0] }()
+			return db.WriteSessions(ctx, pending)
 		}
 	}
 	var before, after runtime.MemStats
@@ -74,8 +78,8 @@ func benchRunner(b *testing.B, build, sink string) {
 		}
 		i++
 	}
-	if w != nil {
-		if err := w.Flush(b.Context()); err != nil {
+	if db != nil && len(pending) > 0 {
+		if err := db.WriteSessions(b.Context(), pending); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -17,11 +17,11 @@
 // simulator fault: the merchant's failure, which the leaderboard counts
 // apart instead of charging it to the build.
 //
-// Every LLM call is logged as it happens ([DB.WriteLLMCalls], or
-// [Writer.AddCall] from llm.Config.OnCall), so a run resumed after a crash
-// keeps its spend; [DB.RunUsage] sums it per role. [DB.LLMCache] is the
-// reply cache to hand to llm.Config.Cache. [Writer] batches a stream of
-// sessions and calls for a single goroutine that owns the writes.
+// Every LLM call is logged ([DB.WriteLLMCalls], or with its session in
+// [Session.LLMCalls]), so a run resumed after a crash keeps its spend;
+// [DB.RunUsage] sums it per role. [DB.LLMCache] is the reply cache to hand
+// to llm.Config.Cache. The arena's recorder is the one writer: it batches
+// what the results stream brings into [DB.WriteSessions] transactions.
 //
 // The views are part of the contract: `sqlite3 arena.db 'select * from
 // leaderboard'` shows the same ranking as [DB.Leaderboard], which reads the

@@ -71,31 +71,6 @@ func Example() {
 	// 2. tag-hacker@1.0.0 score 0.25 success 0% violations 1
 }
 
-func ExampleWriter() {
-	db, done := exampleDB()
-	defer done()
-
-	w := results.NewWriter(db, 100, time.Second)
-	for trial := range 3 {
-		err := w.Add(results.Session{
-			Key:    results.SessionKey{Run: "run-1", Persona: "p1", Candidate: "golden", Version: "1.0.0", Trial: trial},
-			Status: results.StatusOK,
-		})
-		if err != nil {
-			panic(err)
-		}
-	}
-	if err := w.Close(); err != nil { // flushes, and reports any write error
-		panic(err)
-	}
-	recorded, err := db.DoneSessions(context.Background(), "run-1")
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(len(recorded), "sessions recorded")
-	// Output: 3 sessions recorded
-}
-
 func ExampleDB_DoneSessions() {
 	ctx := context.Background()
 	db, done := exampleDB()
@@ -132,7 +107,8 @@ func ExampleDB_RunUsage() {
 	db, done := exampleDB()
 	defer done()
 
-	// In a run, llm.Config.OnCall hands each call to Writer.AddCall.
+	// In a run, the calls made for a session ride on its verdict; the
+	// others are written as they come.
 	err := db.WriteLLMCalls(ctx, "run-1", []llm.Call{
 		{Role: llm.RoleJudge, Model: "gpt-judge", PromptTokens: 1200, CompletionTokens: 80, Cost: 0.002},
 		{Role: llm.RoleJudge, Model: "gpt-judge", Cached: true},

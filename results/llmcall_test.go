@@ -183,13 +183,7 @@ func TestDB_RunUsage(t *testing.T) {
 		if _, err := db.BeginRun(t.Context(), results.Run{ID: "r1", StartedAt: t0, Mode: "simulate"}); err != nil {
 			t.Fatal(err)
 		}
-		w := results.NewWriter(db, 8, 0)
-		for _, c := range first {
-			if err := w.AddCall("r1", c); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := w.Close(); err != nil {
+		if err := db.WriteLLMCalls(t.Context(), "r1", first); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.Close(); err != nil {

@@ -2,6 +2,7 @@ package results_test
 
 import (
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -15,13 +16,13 @@ import (
 )
 
 // TestLLMClient drives a real llm.Client, over HTTP to llmtest's server,
-// with the results file as its cache and the Writer as its call log: the
+// with the results file as its cache and its call log: the
 // way the arena wires them.
 func TestLLMClient(t *testing.T) {
 	t.Run("UsageMatchesClientTotals", func(t *testing.T) {
 		db := MustOpenDB(t)
-		w := results.NewWriter(db, 100, 0)
-		defer w.Close()
+		var mu sync.Mutex
+		var calls []llm.Call
 		var flaky atomic.Int32
 		srv := llmtest.NewServer(t, func(r *llmtest.Request) llmtest.Reply {
 			switch r.Last().Content {
@@ -35,9 +36,9 @@ func TestLLMClient(t *testing.T) {
 			return llmtest.Text("verdict").WithUsage(120, 30)
 		})
 		client := llmtest.Client(t, srv, llm.Config{Cache: db.LLMCache(), OnCall: func(c llm.Call) {
-			if err := w.AddCall("r1", c); err != nil {
-				t.Errorf("AddCall: %v", err)
-			}
+			mu.Lock()
+			calls = append(calls, c)
+			mu.Unlock()
 		}})
 		for _, req := range []llm.Request{
 			ask(llm.RoleJudge, "score it", 0),
@@ -52,7 +53,7 @@ func TestLLMClient(t *testing.T) {
 		if _, err := client.Complete(t.Context(), ask(llm.RoleJudge, "refuse", 0)); err == nil {
 			t.Fatal("Complete(refuse) succeeded against a 400")
 		}
-		if err := w.Flush(t.Context()); err != nil {
+		if err := db.WriteLLMCalls(t.Context(), "r1", calls); err != nil {
 			t.Fatal(err)
 		}
 		got, err := db.RunUsage(t.Context(), "r1")

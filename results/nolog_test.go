@@ -77,10 +77,7 @@ func TestNoLogging(t *testing.T) {
 		bad := s
 		bad.Key.Trial, bad.Status = 1, secret
 		_ = db.WriteSessions(ctx, []results.Session{s, bad}) // the error is expected and checked elsewhere
-		w := results.NewWriter(db, 2, 0)
-		_ = w.Add(bad)
-		_ = w.AddCall("r1", llm.Call{Role: llm.RoleJudge, Err: secret, Retries: -1})
-		_ = w.Close()
+		_ = db.WriteLLMCalls(ctx, "r1", []llm.Call{{Role: llm.RoleJudge, Err: secret, Retries: -1}})
 		_ = db.WriteLLMCalls(ctx, "r1", []llm.Call{{Role: llm.RoleJudge, Err: secret}, {Model: secret}})
 		_ = db.LLMCache().Put(ctx, "k", "m", []byte(secret))
 		_, _, _ = db.LLMCache().Get(ctx, "k")
