@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/merchantarena/merchantarena/llm"
 	"github.com/merchantarena/merchantarena/natsbus"
@@ -35,11 +36,7 @@ func (l *callLog) add(run string) func(llm.Call) {
 			l.mu.Unlock()
 			return
 		}
-		data, err := json.Marshal(CallsMessage{Calls: []llm.Call{c}})
-		if err == nil {
-			_, err = l.streams.JS.Publish(context.Background(), natsbus.ResultSubject(run, natsbus.ResultCalls), data)
-		}
-		if err != nil {
+		if err := publishCalls(l.streams, run, []llm.Call{c}); err != nil {
 			l.logger.Warn("llm call not recorded", "role", c.Role, "err", err)
 		}
 	}
@@ -52,4 +49,17 @@ func (l *callLog) take(session string) []llm.Call {
 	c := l.held[session]
 	delete(l.held, session)
 	return c
+}
+
+// publishCalls sends LLM calls of a run, made for no recorded session, to
+// the recorder.
+func publishCalls(streams *natsbus.Streams, run string, calls []llm.Call) error {
+	data, err := json.Marshal(CallsMessage{Calls: calls})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err = streams.JS.Publish(ctx, natsbus.ResultSubject(run, natsbus.ResultCalls), data)
+	return err
 }

@@ -132,7 +132,12 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg, playing chan str
 	}
 	o := r.play(ctx, m.job())
 	<-playing
+	var calls []llm.Call
+	if w.Calls != nil {
+		calls = w.Calls(key)
+	}
 	if o.Cancelled {
+		w.keepSpend(m.Run, calls)
 		_ = msg.Nak() // released: played again on resume or by another worker
 		if o.budget != nil && w.Budget != nil {
 			w.Budget(o.budget)
@@ -141,14 +146,16 @@ func (w *Worker) handle(ctx context.Context, msg jetstream.Msg, playing chan str
 	}
 	if delay, retry := w.retry(msg, &o); retry {
 		w.Logger.Warn("worker: build absent; the session will be tried again", "session", key, "in", delay)
+		w.keepSpend(m.Run, calls)
 		_ = msg.NakWithDelay(delay)
 		return nil
 	}
 	// A finished session is stored even when shutdown began meanwhile.
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if err := w.publish(sctx, &o); err != nil {
+	if err := w.publish(sctx, &o, calls); err != nil {
 		w.Logger.Error("worker: verdict not stored; the session will be played again", "session", key, "err", err)
+		w.keepSpend(m.Run, calls)
 		_ = msg.Nak()
 		return nil
 	}
@@ -195,13 +202,11 @@ func (w *Worker) retry(msg jetstream.Msg, o *Outcome) (time.Duration, bool) {
 	return time.Duration(1<<meta.NumDelivered) * w.Streams.Config.RetryBase, true
 }
 
-// publish stores a verdict in the results stream, deduplicated by its
-// session key.
-func (w *Worker) publish(ctx context.Context, o *Outcome) error {
+// publish stores a verdict, with the LLM calls made for it, in the
+// results stream, deduplicated by its session key.
+func (w *Worker) publish(ctx context.Context, o *Outcome, calls []llm.Call) error {
 	s := SessionRecord(o)
-	if w.Calls != nil {
-		s.LLMCalls = w.Calls(s.Key.String())
-	}
+	s.LLMCalls = calls
 	data, err := json.Marshal(SessionMessage{Session: s})
 	if err != nil {
 		return fmt.Errorf("encode verdict: %w", err)
@@ -209,4 +214,16 @@ func (w *Worker) publish(ctx context.Context, o *Outcome) error {
 	_, err = w.Streams.JS.Publish(ctx, natsbus.ResultSubject(s.Key.Run, natsbus.ResultSession), data,
 		jetstream.WithMsgID(s.Key.String()))
 	return err
+}
+
+// keepSpend records the LLM calls of a session that will be played again
+// as calls of its run: the tokens were spent, and the next attempt's
+// verdict carries only its own.
+func (w *Worker) keepSpend(run string, calls []llm.Call) {
+	if len(calls) == 0 {
+		return
+	}
+	if err := publishCalls(w.Streams, run, calls); err != nil {
+		w.Logger.Warn("worker: spend of a released session not recorded", "run", run, "calls", len(calls), "err", err)
+	}
 }
