@@ -229,16 +229,13 @@ func (e *execution) notDone(ctx context.Context, jobs []Job) ([]Job, error) {
 			return nil, err
 		}
 	}
+	marked, err := e.streams.DoneSessions(ctx, e.runID)
+	if err != nil {
+		return nil, err
+	}
 	var todo []Job
 	for _, j := range jobs {
-		if inFile[j.Key()] {
-			continue
-		}
-		done, err := e.streams.IsDone(ctx, e.runID, j.Key().String())
-		if err != nil {
-			return nil, err
-		}
-		if !done {
+		if !inFile[j.Key()] && !marked[natsbus.DoneKey(e.runID, j.Key().String())] {
 			todo = append(todo, j)
 		}
 	}

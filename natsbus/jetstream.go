@@ -238,18 +238,29 @@ func (s *Streams) IsDone(ctx context.Context, run, session string) (bool, error)
 
 // DoneCount counts a run's committed sessions.
 func (s *Streams) DoneCount(ctx context.Context, run string) (int, error) {
+	keys, err := s.doneKeys(ctx, run)
+	return len(keys), err
+}
+
+// DoneSessions returns a run's committed sessions as a set of their Done
+// keys (see DoneKey): one listing, however many sessions.
+func (s *Streams) DoneSessions(ctx context.Context, run string) (map[string]bool, error) {
+	return s.doneKeys(ctx, run)
+}
+
+func (s *Streams) doneKeys(ctx context.Context, run string) (map[string]bool, error) {
+	keys := map[string]bool{}
 	lister, err := s.Done.ListKeysFiltered(ctx, DonePrefix(run))
+	if errors.Is(err, jetstream.ErrNoKeysFound) {
+		return keys, nil
+	}
 	if err != nil {
-		if errors.Is(err, jetstream.ErrNoKeysFound) {
-			return 0, nil
-		}
-		return 0, fmt.Errorf("done bucket: %w", err)
+		return nil, fmt.Errorf("done bucket: %w", err)
 	}
-	n := 0
-	for range lister.Keys() {
-		n++
+	for k := range lister.Keys() {
+		keys[k] = true
 	}
-	return n, nil
+	return keys, nil
 }
 
 // MarkDone records that sessions (run → session keys) are committed. The
