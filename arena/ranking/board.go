@@ -28,6 +28,13 @@ type Options struct {
 	Lambda float64
 }
 
+// Whole reports whether the options rank runs as a whole (every build,
+// session and persona, the default anchor): only such a board is a run's
+// ranking, fit to store in its place.
+func (o Options) Whole() bool {
+	return len(o.Candidates) == 0 && o.Skill == "" && o.Since.IsZero() && o.Baseline == ""
+}
+
 // Board is a ranking.
 type Board struct {
 	Runs      []string `json:"runs"`

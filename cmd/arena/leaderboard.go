@@ -24,7 +24,8 @@ wins, ties and losses (anchored at 1000 on --baseline), violations by kind,
 turns, latency, tokens and cost. Builds whose rating intervals overlap share a
 rank. Simulator faults are counted apart and never scored; errors score 0.
 
-A ranking computed for exactly one run is stored in the file (table rankings).
+A ranking of exactly one run, unfiltered, is stored in the file (table
+rankings); filters and --baseline leave the stored one as it is.
 The plain leaderboard view (sqlite3 arena.db 'select * from leaderboard') holds
 the same sessions, scores and success rates without the statistics.`
 
@@ -73,7 +74,8 @@ func (c *LeaderboardCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageErrorf("%v", err).try("arena leaderboard --help")
 	}
-	if len(board.Runs) == 1 {
+	// A filtered or re-anchored board is a view, not the run's ranking.
+	if len(board.Runs) == 1 && opt.Whole() {
 		if err := ranking.Store(ctx, db, board.Runs[0], board); err != nil {
 			return err
 		}

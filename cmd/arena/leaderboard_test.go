@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/merchantarena/merchantarena/results"
 )
 
 // offlineDB runs golden, tag-hacker and opt-out once and returns the file.
@@ -66,6 +68,9 @@ func TestLeaderboard_Formats(t *testing.T) {
 		if r.code != 0 || strings.Count(r.stdout, "\n") != 3 || strings.Contains(r.stdout, "tag-hacker") {
 			t.Fatalf("filtered:\n%s%s", r.stdout, r.stderr)
 		}
+		if builds := storedBuilds(t, db); !builds["tag-hacker"] {
+			t.Errorf("a filtered leaderboard replaced the run's stored ranking: builds %v", builds)
+		}
 		none := run(t, t.Context(), nil, "leaderboard", "--db", db, "--since", "2999-01-01")
 		if none.code != 2 || !strings.Contains(none.stderr, "no session matches") {
 			t.Fatalf("no match: exit %d\n%s", none.code, none.stderr)
@@ -90,4 +95,27 @@ func TestLeaderboard_UsageErrors(t *testing.T) {
 			t.Errorf("%v: exit %d\n%s\nwant %q", tt.args, r.code, r.stderr, tt.want)
 		}
 	}
+}
+
+// storedBuilds returns the builds of the latest run's stored ranking.
+func storedBuilds(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	db, err := results.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r, err := db.LatestRun(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Ranking(t.Context(), r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, row := range rows {
+		out[row.Candidate] = true
+	}
+	return out
 }
