@@ -12,6 +12,7 @@ import (
 	"github.com/merchantarena/merchantarena/personas"
 	"github.com/merchantarena/merchantarena/results"
 	"github.com/merchantarena/merchantarena/sandbox"
+	"github.com/merchantarena/merchantarena/transcript"
 )
 
 // errUnknownItem is a labelled item that is neither a conversation of the
@@ -58,24 +59,11 @@ func sessionEvidence(ctx context.Context, db *results.DB, s results.Session) (*j
 	}
 	for i, c := range s.ToolCalls {
 		ev.Calls = append(ev.Calls, sandbox.CallRecord{Seq: i + 1, Turn: c.Turn, CallID: c.CallID, Tool: c.Tool,
-			Arguments: rawOrString(c.Arguments), Result: rawOrString(c.Result), Error: c.Error, Code: c.Code, Duration: c.Duration})
+			Arguments: transcript.RawJSON(c.Arguments), Result: transcript.RawJSON(c.Result), Error: c.Error, Code: c.Code, Duration: c.Duration})
 	}
 	var v judges.Verdict
 	for _, f := range s.Findings {
 		v.Findings = append(v.Findings, judges.Finding{Rule: f.Rule, Kind: f.Kind, Gate: f.Gate, Turn: f.Turn, CallID: f.CallID, Tool: f.Tool, Message: f.Message})
 	}
 	return ev, v, nil
-}
-
-// rawOrString keeps recorded JSON as it is, and quotes text a faulty build
-// made invalid, so the judge still sees it.
-func rawOrString(s string) json.RawMessage {
-	if s == "" {
-		return nil
-	}
-	if json.Valid([]byte(s)) {
-		return json.RawMessage(s)
-	}
-	b, _ := json.Marshal(s) // a string always marshals
-	return b
 }

@@ -129,7 +129,7 @@ func logEvidence(c transcript.Conversation) ([]judges.Step, []sandbox.CallRecord
 			if q := pending[m.ToolCallID]; len(q) > 0 {
 				call := &calls[q[0]]
 				pending[m.ToolCallID] = q[1:]
-				call.Result = asJSON(m.Content)
+				call.Result = transcript.RawJSON(m.Content)
 				if m.Error {
 					call.Error, call.Code = m.Content, sandbox.CodeInvalid
 				}
@@ -138,21 +138,11 @@ func logEvidence(c transcript.Conversation) ([]judges.Step, []sandbox.CallRecord
 		for _, tc := range m.ToolCalls {
 			pending[tc.ID] = append(pending[tc.ID], len(calls))
 			calls = append(calls, sandbox.CallRecord{Seq: len(calls) + 1, Turn: max(turn, 1), CallID: tc.ID,
-				Tool: tc.Function.Name, Arguments: asJSON(tc.Function.Arguments)})
+				Tool: tc.Function.Name, Arguments: transcript.RawJSON(tc.Function.Arguments)})
 		}
 		steps = append(steps, judges.Step{Turn: max(turn, 1), Message: m})
 	}
 	return steps, calls
-}
-
-// asJSON keeps valid JSON as it is and quotes anything else as a JSON
-// string, so a record stays encodable.
-func asJSON(s string) json.RawMessage {
-	if json.Valid([]byte(s)) {
-		return json.RawMessage(s)
-	}
-	b, _ := json.Marshal(s) // a string always encodes
-	return b
 }
 
 // applyWrites runs the logged native writes that succeeded on a copy of

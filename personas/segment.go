@@ -1,7 +1,6 @@
 package personas
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/merchantarena/merchantarena/transcript"
@@ -100,18 +99,8 @@ func (s *span) addAssistant(m transcript.Message) {
 		s.lastReply = m.Content
 	}
 	for _, tc := range m.ToolCalls {
-		s.actions = append(s.actions, Action{Tool: tc.Function.Name, Arguments: rawArgs(tc.Function.Arguments)})
+		s.actions = append(s.actions, Action{Tool: tc.Function.Name, Arguments: transcript.RawJSON(tc.Function.Arguments)})
 	}
-}
-
-// rawArgs keeps JSON arguments as they are and quotes anything else, so an
-// action's arguments are always valid JSON.
-func rawArgs(s string) json.RawMessage {
-	if json.Valid([]byte(s)) {
-		return json.RawMessage(s)
-	}
-	b, _ := json.Marshal(s) // a string always marshals
-	return b
 }
 
 // asksQuestion reports whether an assistant message ends by asking the

@@ -253,15 +253,3 @@ func (r *Recording) answer(tool string, args json.RawMessage, seen map[string]in
 	}
 	return json.RawMessage(res.Content), nil
 }
-
-// recordable returns res as valid JSON for the call record: a logged
-// result may be plain text (tau-bench's find_user_id_by_email answers
-// with a bare user ID), which the record keeps as a JSON string. The
-// client still gets the text as logged.
-func recordable(res json.RawMessage) json.RawMessage {
-	if res == nil || json.Valid(res) {
-		return res
-	}
-	b, _ := marshal(string(res)) // a string always encodes
-	return b
-}

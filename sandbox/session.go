@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/merchantarena/merchantarena/transcript"
 )
 
 // CallRecord is one tool call as the sandbox saw it, refused calls
@@ -166,7 +168,7 @@ func (ss *Session) record(req CallRequest, start time.Time, res json.RawMessage,
 		Arguments: slices.Clone(req.Arguments), Result: res, At: start, Duration: time.Since(start),
 	}
 	if ss.rec != nil {
-		rec.Result = recordable(res)
+		rec.Result = transcript.RawJSON(string(res))
 	}
 	if terr != nil {
 		rec.Error, rec.Code = terr.Message, terr.Code

@@ -61,3 +61,20 @@ func FuzzNumbers(f *testing.F) {
 		}
 	})
 }
+
+func TestRawJSON(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                   "",
+		`{"a":1}`:            `{"a":1}`,
+		`[1, 2]`:             `[1, 2]`,
+		"customer not found": `"customer not found"`,
+		`{"a":`:              `"{\"a\":"`,
+	} {
+		if got := string(transcript.RawJSON(in)); got != want {
+			t.Errorf("RawJSON(%q) = %s, want %s", in, got, want)
+		}
+	}
+	if transcript.RawJSON("") != nil {
+		t.Error(`RawJSON("") is not nil: empty arguments must mean none`)
+	}
+}

@@ -108,3 +108,17 @@ func (c *Conversation) Text(key string) string {
 	s, _ := c.Metadata[key].(string)
 	return s
 }
+
+// RawJSON turns a text that should hold JSON (a call's arguments, a tool's
+// result) into JSON: valid JSON as it is, empty as nil (OpenAI's way of
+// saying "no arguments"), anything else as a JSON string.
+func RawJSON(s string) json.RawMessage {
+	if s == "" {
+		return nil
+	}
+	if json.Valid([]byte(s)) {
+		return json.RawMessage(s)
+	}
+	b, _ := json.Marshal(s) // a string always encodes
+	return b
+}
