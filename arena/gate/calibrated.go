@@ -155,3 +155,20 @@ func calibrationRecords(ctx context.Context, db *results.DB, judge string) ([]ca
 	}
 	return out, nil
 }
+
+// refuseUncalibrated applies Config.RequireCalibrated before the decision
+// is stored: a decision resting on judges the gate cannot vouch for is
+// undecided, whatever its numbers say, and says why.
+func refuseUncalibrated(ctx context.Context, db *results.DB, d *Decision) error {
+	err := RequireCalibrated(ctx, db, d)
+	var ue *UncalibratedError
+	if !errors.As(err, &ue) {
+		return err
+	}
+	d.Verdict = Undecided
+	d.Reasons = nil
+	for _, p := range ue.Problems {
+		d.Reasons = append(d.Reasons, "judges not calibrated (--require-calibrated): "+p.Error())
+	}
+	return nil
+}

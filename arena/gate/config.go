@@ -42,6 +42,10 @@ type Config struct {
 	// Power is the chance the suite should have of detecting a drop of
 	// one margin (default 0.8).
 	Power float64 `json:"power"`
+	// RequireCalibrated makes the decision undecided, with the reasons,
+	// when an LLM judge it relies on is uncalibrated or failed its last
+	// calibration (see RequireCalibrated).
+	RequireCalibrated bool `json:"require_calibrated,omitempty"`
 }
 
 // ConfigError is a Config the gate cannot work with: a bad field, an

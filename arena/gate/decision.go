@@ -136,6 +136,11 @@ func Decide(ctx context.Context, db *results.DB, cfg Config) (*Decision, error) 
 	} else {
 		analyse(d, cfg, sel)
 	}
+	if cfg.RequireCalibrated {
+		if err := refuseUncalibrated(ctx, db, d); err != nil {
+			return nil, err
+		}
+	}
 	if err := store(ctx, db, d); err != nil {
 		return nil, err
 	}

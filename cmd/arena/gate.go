@@ -117,11 +117,6 @@ func (c *GateCommand) Run(ctx context.Context, args []string) error {
 	if err := printDecision(c.m, g.format, d, db.Path()); err != nil {
 		return err
 	}
-	if g.requireCalibrated {
-		if err := requireCalibrated(ctx, db, d, logger); err != nil {
-			return err
-		}
-	}
 	return verdictExit(d)
 }
 
@@ -189,7 +184,7 @@ func (g *gateFlags) config(fs *flagSet) (gate.Config, error) {
 	}
 	return gate.Config{
 		Runs: g.runs, Baseline: g.baseline, Candidate: g.candidate, Margin: g.margin, Margins: margins,
-		Alpha: g.alpha, Resamples: g.resamples, Seed: g.seed,
+		Alpha: g.alpha, Resamples: g.resamples, Seed: g.seed, RequireCalibrated: g.requireCalibrated,
 	}, nil
 }
 

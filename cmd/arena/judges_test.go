@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/merchantarena/merchantarena/arena"
+	"github.com/merchantarena/merchantarena/arena/gate"
 	"github.com/merchantarena/merchantarena/examples"
 	"github.com/merchantarena/merchantarena/judges/calibrate"
 	"github.com/merchantarena/merchantarena/llm/llmtest"
@@ -169,6 +170,9 @@ func TestJudges_CalibrateThenGate(t *testing.T) {
 	if before.code != 2 || !strings.Contains(before.stderr, "criterion hallucination: judge llm:test-model (model test-model, prompt judge/1, rubric rubric/1) was never calibrated") {
 		t.Fatalf("gate before calibration: exit %d, want 2 naming the judge\n%s", before.code, before.stderr)
 	}
+	if v := lastVerdict(t, db); v != gate.Undecided {
+		t.Fatalf("the refused decision is stored as %q, want %q", v, gate.Undecided)
+	}
 
 	cal := run(t, t.Context(), env, "judges", "calibrate", "--labels", exampleLabels, "--db", db, "--model", llmtest.TestModel)
 	if cal.code != 0 {
@@ -188,8 +192,8 @@ func TestJudges_CalibrateThenGate(t *testing.T) {
 	}
 
 	ok := run(t, t.Context(), env, append(gateArgs, "--run", "run-a")...)
-	if ok.code != 0 || !strings.Contains(ok.stderr, "is calibrated") {
-		t.Fatalf("gate after calibration: exit %d, want 0\n%s%s", ok.code, ok.stdout, ok.stderr)
+	if ok.code != 0 || lastVerdict(t, db) != gate.Pass {
+		t.Fatalf("gate after calibration: exit %d, want 0 and a stored pass\n%s%s", ok.code, ok.stdout, ok.stderr)
 	}
 
 	// The judge's prompt changes: the next run is scored by judge/2, which
@@ -231,4 +235,19 @@ func TestJudges_Sensitivity(t *testing.T) {
 	if got := rep.Judges["procedural:any"]["none"]; got != 0 {
 		t.Errorf("procedural judges flagged %d golden sessions", got)
 	}
+}
+
+// lastVerdict is the verdict of the newest decision stored in the file.
+func lastVerdict(t *testing.T, path string) string {
+	t.Helper()
+	db, err := results.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ds, err := db.GateDecisions(t.Context(), 1)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("stored decisions %+v (%v)", ds, err)
+	}
+	return ds[0].Verdict
 }
