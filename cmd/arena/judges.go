@@ -34,7 +34,7 @@ const judgesSummary = `Measure whether the judges can be trusted.
 Run "arena judges <command> --help" for its flags.`
 
 const judgesExamples = `  arena judges agreement --labels examples/labels/experts.jsonl
-  arena judges calibrate --labels examples/labels/experts.jsonl --judge-model gpt-4.1
+  arena judges calibrate --labels my-team-labels.jsonl --judge-model gpt-4.1
   arena judges sensitivity`
 
 // Run dispatches agreement, calibrate and sensitivity.

@@ -34,7 +34,7 @@ calibration is uncalibrated; "arena gate --require-calibrated" refuses to rely
 on it. Needs an LLM endpoint ($OPENAI_BASE_URL or $OPENAI_API_KEY). Exit 0
 when every criterion passed, 1 when one failed, 2 on a usage or run error.`
 
-const calibrateExamples = `  arena judges calibrate --labels examples/labels/experts.jsonl
+const calibrateExamples = `  arena judges calibrate --labels my-team-labels.jsonl
   arena judges calibrate --labels round2.jsonl --judge-model gpt-4.1 --rubric my-rubric.yaml
   arena judges calibrate --db arena.db --criterion helpfulness     # labels already imported
   arena judges calibrate --labels sessions.jsonl --db arena.db       # items are session IDs`
@@ -123,7 +123,7 @@ func calibrateErr(err error) error {
 	var nf *arena.ItemsNotFoundError
 	switch {
 	case errors.Is(err, arena.ErrNoHumanLabels):
-		return usageErrorf("%v", err).try("arena judges calibrate --labels examples/labels/experts.jsonl")
+		return usageErrorf("%v", err).try("arena judges calibrate --labels FILE (your team's labels, as in examples/labels/experts.jsonl)")
 	case errors.As(err, &nf):
 		return usageErrorf("%v", err).try("--logs FILE (the log the items come from), or --db FILE (the results file of the sessions)")
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/merchantarena/merchantarena/judges"
 	"github.com/merchantarena/merchantarena/judges/agreement"
 	"github.com/merchantarena/merchantarena/judges/calibrate"
+	"github.com/merchantarena/merchantarena/transcript"
 )
 
 func TestReadLabels(t *testing.T) {
@@ -114,9 +115,20 @@ func TestConversationEvidence(t *testing.T) {
 	if ev.Card == nil || len(ev.Steps) == 0 || len(ev.Calls) == 0 || len(v.Findings) != 0 {
 		t.Fatalf("evidence: card %v, %d steps, %d calls, findings %v", ev.Card != nil, len(ev.Steps), len(ev.Calls), v.Findings)
 	}
-	for _, call := range ev.Calls {
-		if call.Error != "" && call.Result == nil && call.Code == "" {
-			t.Errorf("call %d has neither a result nor a refusal", call.Seq)
+	// Every logged call replays on the fixture with the result the log
+	// recorded: the bundled logs were generated on that shop.
+	var logged []string
+	for _, m := range c.Messages {
+		if m.Role == transcript.RoleTool {
+			logged = append(logged, m.Content)
+		}
+	}
+	if len(logged) != len(ev.Calls) {
+		t.Fatalf("%d calls replayed, the log holds %d results", len(ev.Calls), len(logged))
+	}
+	for i, call := range ev.Calls {
+		if call.Code != "" || string(call.Result) != logged[i] {
+			t.Errorf("call %d (%s): result %s, code %q; the log says %s", call.Seq, call.Tool, call.Result, call.Code, logged[i])
 		}
 	}
 }
