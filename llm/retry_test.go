@@ -114,13 +114,15 @@ func TestClient_Complete_retry(t *testing.T) {
 	t.Run("SlowReplyRetried", func(t *testing.T) {
 		t.Parallel()
 		srv := llmtest.NewServer(t, llmtest.Sequence(llmtest.Text("late").WithDelay(5*time.Second), llmtest.Text("prompt")))
-		c := llmtest.Client(t, srv, llm.Config{Timeout: 100 * time.Millisecond})
+		// The first reply outlasts any timeout; the timeout leaves the
+		// instant second reply room even on a loaded machine.
+		c := llmtest.Client(t, srv, llm.Config{Timeout: time.Second})
 		resp, err := c.Complete(t.Context(), llm.Request{Role: llm.RoleAgent, Messages: user("hi")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if resp.Message.Content != "prompt" || resp.Retries != 1 {
-			t.Errorf("got %q after %d retries, want \"prompt\" after 1", resp.Message.Content, resp.Retries)
+		if resp.Message.Content != "prompt" || resp.Retries < 1 {
+			t.Errorf("got %q after %d retries, want \"prompt\" after a retry", resp.Message.Content, resp.Retries)
 		}
 	})
 	t.Run("ErrTimeout", func(t *testing.T) {
