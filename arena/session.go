@@ -29,10 +29,8 @@ type Outcome struct {
 	Latencies  []time.Duration
 	Usage      candidates.Usage
 	Merchant   MerchantInfo
-	// Goals is the merchant's last view of its goals; Note its last
-	// account of a decision.
+	// Goals is the merchant's last view of its goals.
 	Goals   []simulator.GoalStatus
-	Note    string
 	Verdict judges.Verdict
 	// Cancelled: the run was stopped; the session is played again on
 	// resume.
@@ -76,7 +74,7 @@ func (r *Runner) play(ctx context.Context, job Job) Outcome {
 			o.fail(judges.StatusError, "merchant_error", fmt.Errorf("merchant: %w", err))
 			break
 		}
-		o.Goals, o.Note = d.Goals, d.Note
+		o.Goals = d.Goals
 		if d.Stop {
 			o.StopReason = string(d.Reason)
 			break

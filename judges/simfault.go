@@ -34,13 +34,15 @@ const (
 var (
 	emailRE = regexp.MustCompile(`(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b`)
 	// merchantClaimRE matches a merchant message that reports work the way
-	// an assistant does: opening with "I've created the…" or "Done! The…",
+	// an assistant does: opening with "I've created the…", "Done! The…" or
+	// "The segment has been created",
 	// or anywhere changing "your" things. A merchant in the arena cannot
 	// touch the store, so such a report is the simulator speaking as the
 	// assistant; "I have updated my address" is a merchant's own news and
 	// does not match.
 	merchantClaimRE = regexp.MustCompile(`(?i)(?:^\W*(?:i(?:'ve|’ve| have)\s+(?:just\s+|now\s+|successfully\s+|gone ahead and\s+)?` + claimVerbs +
-		`\s+(?:the|a|an|this|that|these|those|it|them)\b|done\s*[!.:,-]+\s*(?:the|your|i)\b)` +
+		`\s+(?:the|a|an|this|that|these|those|it|them)\b|done\s*[!.:,-]+\s*(?:the|your|i)\b` +
+		`|the\s+\w+(?:\s+\w+)?\s+(?:has|have)\s+been\s+` + claimVerbs + `\b)` +
 		`|\bi(?:'ve|’ve| have)\s+(?:just\s+|now\s+|successfully\s+)?` + claimVerbs + `\s+your\b` +
 		`|\byour\s+\w+(?:\s+\w+)?\s+(?:has|have)\s+been\s+` + claimVerbs + `\b)`)
 	// offerRE matches an assistant's offer of help.

@@ -90,6 +90,7 @@ func TestProcedural_SimulatorFaults(t *testing.T) {
 			"I've created the segment for you.",
 			"Done! The segment is ready.",
 			"Great news: your discount has been applied.",
+			"The segment has been created with 29 members.",
 			"Is there anything else I can help you with?",
 			"How can I help you today?",
 			"you're welcome!", // the assistant's last words, echoed

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/merchantarena/merchantarena/llm"
 	"github.com/merchantarena/merchantarena/personas"
@@ -112,12 +113,6 @@ func (m *LLM) ask(ctx context.Context, visible []transcript.Message) (Decision, 
 	if err != nil {
 		return Decision{}, err
 	}
-	if !d.Stop {
-		if fault := guard(d.Message, visible); fault != "" {
-			m.logger().Warn("simulator fault", "card", m.Card.ID, "fault", fault)
-			d.Note = joinNote(d.Note, fault)
-		}
-	}
 	return d, nil
 }
 
@@ -182,3 +177,12 @@ func (m *LLM) logger() *slog.Logger {
 	}
 	return m.Logger
 }
+
+func joinNote(note, more string) string {
+	if note == "" {
+		return more
+	}
+	return note + "; " + more
+}
+
+func isBlank(s string) bool { return strings.TrimSpace(s) == "" }

@@ -362,32 +362,3 @@ func TestLLM_Next_Goals(t *testing.T) {
 	}
 }
 
-func TestLLM_Next_Faults(t *testing.T) {
-	tests := []struct {
-		name     string
-		message  string
-		wantNote string
-	}{
-		{"Clean", "Great, now make a segment of the enabled ones.", "r"},
-		{"Echo", "you have 37 customers in Toronto", "r; " + simulator.FaultEcho},
-		{"ClaimCreated", "I've created the segment Toronto regulars.", "r; " + simulator.FaultClaim},
-		{"ClaimUpdated", "I have updated the customers.", "r; " + simulator.FaultClaim},
-		{"ClaimDone", "Done! The segment has 29 members.", "r; " + simulator.FaultClaim},
-		{"MerchantThanks", "Done, thanks. I have another question.", "r"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m, _ := newMerchant(t, llmtest.Sequence(turn(tt.message, "continue", "r")), llm.Config{})
-			d, err := m.Next(t.Context(), afterOpening)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d.Message != tt.message || d.Stop {
-				t.Errorf("decision = %+v, want the message sent as written", d)
-			}
-			if d.Note != tt.wantNote {
-				t.Errorf("note = %q, want %q", d.Note, tt.wantNote)
-			}
-		})
-	}
-}
