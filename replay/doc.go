@@ -42,7 +42,7 @@
 // often each divergence kind occurs, the success rate and pass^k from the
 // verdicts, and the most common first point of divergence.
 //
-// replay imports transcript, sandbox, judges and arena/stats (a leaf), and
+// replay imports transcript, sandbox, judges and stats (standard library only), and
 // go-cmp; it knows no NATS and no SQLite, and plays nothing itself: the
 // arena plays sessions and hands their conversations here.
 package replay

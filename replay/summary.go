@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/merchantarena/merchantarena/arena/stats"
+	"github.com/merchantarena/merchantarena/stats"
 )
 
 // KindCount is how many trials showed a divergence kind at least once

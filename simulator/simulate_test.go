@@ -361,4 +361,3 @@ func TestLLM_Next_Goals(t *testing.T) {
 		t.Errorf("goals (-want +got):\n%s", diff)
 	}
 }
-

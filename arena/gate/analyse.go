@@ -5,7 +5,7 @@ import (
 	"math"
 	"strings"
 
-	"github.com/merchantarena/merchantarena/arena/stats"
+	"github.com/merchantarena/merchantarena/stats"
 )
 
 // analyse pairs the sessions, measures, and reaches the verdict.

@@ -9,8 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/merchantarena/merchantarena/arena/gate"
-	"github.com/merchantarena/merchantarena/arena/stats"
 	"github.com/merchantarena/merchantarena/results"
+	"github.com/merchantarena/merchantarena/stats"
 )
 
 const (

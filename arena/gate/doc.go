@@ -70,6 +70,6 @@
 // another model, prompt version or rubric version than the judge that
 // scored the compared runs.
 //
-// gate imports results, arena/stats and judges/calibrate; playing the
+// gate imports results, stats and judges/calibrate; playing the
 // sessions is the arena package's job, wired in by cmd/arena.
 package gate

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/merchantarena/merchantarena/arena/stats"
+	"github.com/merchantarena/merchantarena/stats"
 )
 
 // Metric names besides criteria.

@@ -5,7 +5,7 @@ import (
 	"math"
 	"time"
 
-	"github.com/merchantarena/merchantarena/arena/stats"
+	"github.com/merchantarena/merchantarena/stats"
 )
 
 // Options choose the sessions and the statistics.

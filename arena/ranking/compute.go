@@ -9,8 +9,8 @@ import (
 	"sort"
 	"time"
 
-	"github.com/merchantarena/merchantarena/arena/stats"
 	"github.com/merchantarena/merchantarena/results"
+	"github.com/merchantarena/merchantarena/stats"
 )
 
 // Compute ranks the builds of the chosen sessions.

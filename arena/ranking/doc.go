@@ -11,5 +11,5 @@
 // and never scored. Errored and timed-out sessions score 0. Everything is
 // deterministic for a given seed.
 //
-// ranking imports results and arena/stats.
+// ranking imports results and stats.
 package ranking

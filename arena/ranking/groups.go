@@ -4,8 +4,8 @@ import (
 	"math"
 	"sort"
 
-	"github.com/merchantarena/merchantarena/arena/stats"
 	"github.com/merchantarena/merchantarena/results"
+	"github.com/merchantarena/merchantarena/stats"
 )
 
 // groupBoards ranks the builds within each skill or criterion.

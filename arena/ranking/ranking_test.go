@@ -11,8 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/merchantarena/merchantarena/arena/ranking"
-	"github.com/merchantarena/merchantarena/arena/stats"
 	"github.com/merchantarena/merchantarena/results"
+	"github.com/merchantarena/merchantarena/stats"
 )
 
 func mustDB(tb testing.TB) *results.DB {

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/merchantarena/merchantarena/arena/stats"
+	"github.com/merchantarena/merchantarena/stats"
 )
 
 // outcome is one persona's comparison of two builds: 1 a win for the

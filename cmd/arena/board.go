@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/merchantarena/merchantarena/arena/ranking"
-	"github.com/merchantarena/merchantarena/arena/stats"
+	"github.com/merchantarena/merchantarena/stats"
 )
 
 // renderBoard prints a ranking: the builds, then (table and md) the

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/merchantarena/merchantarena/arena/stats"
+	"github.com/merchantarena/merchantarena/stats"
 )
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }

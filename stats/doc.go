@@ -1,5 +1,6 @@
-// Package stats holds the statistics the arena ranks and gates with, as
-// plain functions over numbers: Wilson score intervals for success rates,
+// Package stats holds the statistics the arena ranks and gates with (and
+// replay's pass^k), as plain functions over numbers, on the standard
+// library only so that any package may import it: Wilson score intervals for success rates,
 // the unbiased pass^k estimator, a persona (cluster) bootstrap for means
 // and paired differences, Bradley–Terry strengths from a win matrix, the
 // exact McNemar test, and the smallest difference a suite can detect.
