@@ -9,11 +9,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/merchantarena/merchantarena/arena"
 	"github.com/merchantarena/merchantarena/arena/gate"
-	"github.com/merchantarena/merchantarena/natsbus"
 	"github.com/merchantarena/merchantarena/results"
 )
 
@@ -61,21 +59,10 @@ type gateFlags struct {
 	seed                                         uint64
 }
 
-// playFlags are the flags of the arena run --runs plays.
-type playFlags struct {
-	logs, logFormat, refs, mode, rubric, dataDir string
-	strict                                       bool
-	trials, concurrency, maxTurns, port          int
-	turnTimeout                                  time.Duration
-	temp                                         float64
-	nats                                         *natsFlags
-	llm                                          *llmFlags
-}
-
 // Run parses flags, plays the sessions when asked, decides and prints.
 func (c *GateCommand) Run(ctx context.Context, args []string) error {
 	fs := c.m.newFlagSet("gate", gateSummary, gateExamples)
-	g, p := addGateFlags(fs), addPlayFlags(fs)
+	g, p := addGateFlags(fs), addPlayFlags(fs, "with --runs: ")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -137,25 +124,6 @@ func addGateFlags(fs *flagSet) *gateFlags {
 	return g
 }
 
-func addPlayFlags(fs *flagSet) *playFlags {
-	p := &playFlags{}
-	fs.StringVar(&p.logs, "logs", "", "with --runs: conversation log to extract personas from (default: the bundled examples)")
-	fs.StringVar(&p.logFormat, "logs-format", "", "with --runs: format of --logs: jsonl, tau-bench, tau2-bench (default: detect)")
-	fs.BoolVar(&p.strict, "strict", false, "with --runs: fail on any bad record in --logs")
-	fs.StringVar(&p.refs, "references", "", "with --runs: reference builds to serve in-process: all, none or a list (default: the compared builds that are reference builds)")
-	fs.IntVar(&p.trials, "trials", 1, "with --runs: trials per persona and build")
-	fs.IntVar(&p.concurrency, "concurrency", arena.DefaultConcurrency, "with --runs: sessions played at once")
-	fs.DurationVar(&p.turnTimeout, "turn-timeout", arena.DefaultTurnTimeout, "with --runs: how long a build may take for one turn")
-	fs.IntVar(&p.maxTurns, "max-turns", 20, "with --runs: merchant turns per session at most")
-	fs.StringVar(&p.mode, "mode", "", "with --runs: offline or simulate (default: simulate when an LLM endpoint is set)")
-	fs.StringVar(&p.rubric, "rubric", "", "with --runs: YAML rubric of the LLM judges")
-	fs.Float64Var(&p.temp, "merchant-temperature", 0.7, "with --runs: temperature of the simulated merchant")
-	fs.StringVar(&p.dataDir, "data-dir", ".arena", "with --runs: folder for the embedded NATS server's data")
-	fs.IntVar(&p.port, "port", 0, "with --runs: port of the embedded NATS server (default: any free port)")
-	p.nats, p.llm = addNATSFlags(fs), addLLMFlags(fs)
-	return p
-}
-
 // config checks the gate's flags and builds the decision's config.
 func (g *gateFlags) config(fs *flagSet) (gate.Config, error) {
 	hint := "arena gate --baseline golden --candidate tag-hacker --runs"
@@ -215,52 +183,6 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
-// planRun checks the run flags and builds the arena run --runs plays, all
-// before the results file is touched: a usage error leaves no file.
-func (c *GateCommand) planRun(fs *flagSet, p *playFlags, cfg gate.Config, logger *slog.Logger) (*arena.Config, error) {
-	if p.trials < 1 || p.concurrency < 1 || p.maxTurns < 1 || p.turnTimeout <= 0 {
-		return nil, usageErrorf("--trials, --concurrency, --max-turns and --turn-timeout must be positive").try("arena gate --help")
-	}
-	refs, err := gateReferences(p.refs, cfg)
-	if err != nil {
-		return nil, err
-	}
-	connect, err := p.nats.config(c.m.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	path, err := (&RunCommand{m: c.m}).llmPath(fs, p.llm, p.mode, p.rubric, p.temp, &p.turnTimeout)
-	if err != nil {
-		return nil, err
-	}
-	if err := path.checkReferences(refs); err != nil {
-		return nil, err
-	}
-	convs, source, err := loadConversations(p.logs, p.logFormat, p.strict, logger)
-	if err != nil {
-		return nil, err
-	}
-	plan := &arena.Config{
-		Bus:           arena.BusConfig{URL: p.nats.url, Connect: connect, DataDir: p.dataDir, Port: p.port},
-		Conversations: convs,
-		References:    refs,
-		Candidates:    []string{cfg.Baseline, cfg.Candidate},
-		Trials:        p.trials, Concurrency: p.concurrency, TurnTimeout: p.turnTimeout, MaxTurns: p.maxTurns,
-		Settings: map[string]any{
-			"gate": map[string]string{"baseline": cfg.Baseline, "candidate": cfg.Candidate},
-			"logs": source, "references": strings.Join(refs, ","), "trials": p.trials, "concurrency": p.concurrency,
-			"turn_timeout": p.turnTimeout.String(), "max_turns": p.maxTurns, "nats": natsbus.RedactURL(p.nats.url),
-		},
-		Mode: path.mode, LLM: path.llm, SimulatorModels: path.simulators, MerchantTemperature: p.temp, RubricYAML: path.rubric,
-		Logger:    logger,
-		Listening: func(url string) { logger.Info("nats ready; outside builds can join", "url", url) },
-	}
-	if fs.logLevel == "debug" {
-		plan.BuildLogger = logger
-	}
-	return plan, nil
-}
-
 // gateReferences picks the reference builds to serve: --references when
 // given, else those of the two builds that are reference builds.
 func gateReferences(flag string, cfg gate.Config) ([]string, error) {
@@ -309,4 +231,16 @@ func verdictExit(d *gate.Decision) error {
 		return &exitError{code: exitUnknown, err: fmt.Errorf("gate cannot decide: %s", strings.Join(d.Reasons, "; "))}
 	}
 	return nil
+}
+
+// planRun builds the arena run --runs plays, all before the results file
+// is touched: a usage error leaves no file.
+func (c *GateCommand) planRun(fs *flagSet, p *playFlags, cfg gate.Config, logger *slog.Logger) (*arena.Config, error) {
+	refs, err := gateReferences(p.refs, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return p.config(c.m, fs, refs, []string{cfg.Baseline, cfg.Candidate}, map[string]any{
+		"gate": map[string]string{"baseline": cfg.Baseline, "candidate": cfg.Candidate},
+	}, logger)
 }

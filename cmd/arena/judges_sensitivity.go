@@ -41,39 +41,22 @@ const sensitivityExamples = `  arena judges sensitivity
 func (c *JudgesCommand) sensitivity(ctx context.Context, args []string) error {
 	fs := c.m.newFlagSet("judges sensitivity", sensitivitySummary, sensitivityExamples)
 	dbPath := fs.String("db", "", "results file for the run (default: a temporary one, deleted afterwards)")
-	refs := fs.String("references", "all", "reference builds to play: all (golden and every mutant) or a list")
 	format := fs.String("format", "table", "output format: table, json, md")
-	p := &playFlags{}
-	fs.StringVar(&p.logs, "logs", "", "conversation log the builds replay (default: the bundled examples)")
-	fs.StringVar(&p.logFormat, "logs-format", "", "format of --logs: jsonl, tau-bench, tau2-bench (default: detect)")
-	fs.IntVar(&p.trials, "trials", 1, "trials per persona and build")
-	fs.IntVar(&p.concurrency, "concurrency", arena.DefaultConcurrency, "sessions played at once")
-	fs.DurationVar(&p.turnTimeout, "turn-timeout", time.Second, "how long a build may take for one turn (the slow build always takes longer)")
-	fs.IntVar(&p.maxTurns, "max-turns", 20, "merchant turns per session at most")
-	fs.StringVar(&p.mode, "mode", "", "offline or simulate (default: simulate when an LLM endpoint is set, adding the LLM judges)")
-	fs.StringVar(&p.rubric, "rubric", "", "YAML rubric of the LLM judges")
-	fs.Float64Var(&p.temp, "merchant-temperature", 0.7, "temperature of the simulated merchant")
-	fs.StringVar(&p.dataDir, "data-dir", "", "folder for the in-process NATS server's data (default: beside the results file)")
-	p.llm = addLLMFlags(fs)
+	p := addPlayFlags(fs, "")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if len(fs.positional) > 0 || !slices.Contains(agreementFormats, *format) || p.trials < 1 || p.concurrency < 1 || p.maxTurns < 1 || p.turnTimeout <= 0 {
-		return usageErrorf("judges sensitivity takes no arguments, --format table, json or md, and positive --trials, --concurrency, --max-turns and --turn-timeout").try("arena judges sensitivity --help")
+	if len(fs.positional) > 0 || !slices.Contains(agreementFormats, *format) {
+		return usageErrorf("judges sensitivity takes no arguments and --format table, json or md").try("arena judges sensitivity --help")
 	}
-	builds, err := sensitivityBuilds(*refs)
+	if !flagGiven(fs, "turn-timeout") {
+		p.turnTimeout = time.Second // slow always outlasts it; the others answer in milliseconds
+	}
+	builds, err := sensitivityBuilds(p.refs)
 	if err != nil {
 		return err
 	}
 	logger, err := fs.logger()
-	if err != nil {
-		return err
-	}
-	path, err := (&RunCommand{m: c.m}).llmPath(fs, p.llm, p.mode, p.rubric, p.temp, &p.turnTimeout)
-	if err != nil {
-		return err
-	}
-	convs, source, err := loadConversations(p.logs, p.logFormat, p.strict, logger)
 	if err != nil {
 		return err
 	}
@@ -82,27 +65,24 @@ func (c *JudgesCommand) sensitivity(ctx context.Context, args []string) error {
 		return err
 	}
 	defer cleanup()
+	if !flagGiven(fs, "data-dir") {
+		p.dataDir = filepath.Join(filepath.Dir(file), "nats")
+	}
+	cfg, err := p.config(c.m, fs, builds, builds, map[string]any{"sensitivity": true}, logger)
+	if err != nil {
+		return err
+	}
 	db, err := results.Open(ctx, file)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	dataDir := p.dataDir
-	if dataDir == "" {
-		dataDir = filepath.Join(filepath.Dir(file), "nats")
-	}
-	rep, err := arena.Execute(ctx, arena.Config{
-		Bus: arena.BusConfig{DataDir: dataDir}, DB: db, Conversations: convs,
-		References: builds, Candidates: builds, Trials: p.trials, Concurrency: p.concurrency,
-		TurnTimeout: p.turnTimeout, MaxTurns: p.maxTurns,
-		Settings: map[string]any{"sensitivity": true, "logs": source, "references": strings.Join(builds, ",")},
-		Mode:     path.mode, LLM: path.llm, SimulatorModels: path.simulators, MerchantTemperature: p.temp, RubricYAML: path.rubric,
-		Logger: logger,
-	})
+	cfg.DB = db
+	rep, err := arena.Execute(ctx, *cfg)
 	if err != nil {
 		return err
 	}
-	s, err := arena.Sensitivity(ctx, db, rep.Run.ID, path.llm != nil)
+	s, err := arena.Sensitivity(ctx, db, rep.Run.ID, cfg.LLM != nil)
 	if err != nil {
 		return err
 	}
