@@ -207,6 +207,9 @@ func withDefaults(cfg Config) (Config, error) {
 	return cfg, nil
 }
 
+// ErrBuildMissing is a wanted build that no service on the bus serves.
+var ErrBuildMissing = errors.New("not on the bus")
+
 // Targets discovers the builds on the bus and keeps those named in want
 // ("name" for every version of it, or "name@version"; all when want is
 // empty). A wanted build that is not on the bus is an
@@ -235,7 +238,7 @@ func Targets(ctx context.Context, nc *nats.Conn, want []string) ([]Target, error
 		}
 	}
 	if len(missing) > 0 || len(picked) == 0 {
-		return nil, fmt.Errorf("build(s) %s not on the bus; found: %s", strings.Join(missing, ", "), names(all))
+		return nil, fmt.Errorf("build(s) %s %w; found: %s", strings.Join(missing, ", "), ErrBuildMissing, names(all))
 	}
 	return picked, nil
 }

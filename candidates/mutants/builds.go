@@ -2,6 +2,7 @@ package mutants
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -30,7 +31,7 @@ func Names() []string {
 func Build(name string, lib *Library) (candidates.Build, error) {
 	spec, ok := specs()[name]
 	if !ok {
-		return candidates.Build{}, fmt.Errorf("no reference build %q; the builds are %s", name, strings.Join(Names(), ", "))
+		return candidates.Build{}, fmt.Errorf("%w %q; the builds are %s", ErrUnknownBuild, name, strings.Join(Names(), ", "))
 	}
 	return candidates.Build{
 		Name:        name,
@@ -79,6 +80,9 @@ func specs() map[string]spec {
 }
 
 const optOutReply = "I'm sorry, but I can't help with that. I don't have access to make changes to your store; you may want to do it from your admin."
+
+// ErrUnknownBuild is a name that is no reference build.
+var ErrUnknownBuild = errors.New("no reference build")
 
 var fieldFilterRE = regexp.MustCompile(`(customer_account_status|email_subscription_status|customer_city|customer_province_code|customer_country_code)\s*=\s*'([^']*)'`)
 

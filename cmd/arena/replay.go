@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/merchantarena/merchantarena/arena"
+	"github.com/merchantarena/merchantarena/candidates/mutants"
 	"github.com/merchantarena/merchantarena/natsbus"
 	"github.com/merchantarena/merchantarena/results"
 	"github.com/merchantarena/merchantarena/transcript"
@@ -274,11 +275,10 @@ func (c *ReplayCommand) rerender(ctx context.Context, f *replayFlags) error {
 
 // replayError turns the arena's refusals into usage errors with a hint.
 func replayError(err error) error {
-	msg := err.Error()
 	switch {
-	case strings.Contains(msg, "not on the bus"):
+	case errors.Is(err, arena.ErrBuildMissing):
 		return usageErrorf("%v", err).try("name a reference build (" + strings.Join(arena.ReferenceNames(), ", ") + ") or start yours and pass --nats URL")
-	case strings.Contains(msg, "no reference build"):
+	case errors.Is(err, mutants.ErrUnknownBuild):
 		return usageErrorf("%v", err).try("arena replay --candidate golden --candidate tag-hacker")
 	}
 	return err

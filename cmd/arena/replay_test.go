@@ -341,6 +341,15 @@ func TestReplayCommand_UsageErrors(t *testing.T) {
 			}
 		})
 	}
+	// Found missing only once the bus is searched: the results file exists
+	// by then; the hint is what matters.
+	t.Run("MissingBuild", func(t *testing.T) {
+		t.Chdir(t.TempDir())
+		r := run(t, t.Context(), nil, "replay", "--conversation", "enabled-segment", "--candidate", "ghost@1.0.0", "--references", "none")
+		if r.code != 2 || !strings.Contains(r.stderr, "not on the bus") || !strings.Contains(r.stderr, "start yours and pass --nats URL") {
+			t.Fatalf("exit %d, stderr:\n%s\nwant exit 2 naming the build and what to try", r.code, r.stderr)
+		}
+	})
 	t.Run("RunNotReplay", func(t *testing.T) {
 		dir := t.TempDir()
 		db := filepath.Join(dir, "arena.db")
