@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/charmbracelet/log"
 	"golang.org/x/term"
+
+	"github.com/merchantarena/merchantarena/results"
 )
 
 // flagSet wraps flag.FlagSet with the usage text every command prints:
@@ -103,3 +106,16 @@ func (fs *flagSet) logger() (*slog.Logger, error) {
 }
 
 func stderrIsTerminal() bool { return term.IsTerminal(int(os.Stderr.Fd())) }
+
+// openExisting opens a results file that must already exist; hint says
+// how to get one.
+func openExisting(ctx context.Context, path, hint string) (*results.DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, usageErrorf("results file %s: %v", path, err).try(hint)
+	}
+	db, err := results.Open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("%w\nTry: check that %s is an arena results file, or pass another --db", err, path)
+	}
+	return db, nil
+}

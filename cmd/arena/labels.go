@@ -133,14 +133,6 @@ func (c *LabelsCommand) export(ctx context.Context, args []string) error {
 	return calibrate.WriteLabels(c.m.Stdout, out)
 }
 
-// openExisting opens a results file that must already exist.
-func openExisting(ctx context.Context, path, hint string) (*results.DB, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, usageErrorf("results file %s: %v", path, err).try(hint)
-	}
-	return results.Open(ctx, path)
-}
-
 // labelScales reads --rubric and --scale: criteria of the rubric (default:
 // the built-in one) take its scales, others --scale when given.
 func labelScales(rubricPath, scale string) (calibrate.Scales, error) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"time"
 
 	"github.com/merchantarena/merchantarena/arena/ranking"
@@ -59,10 +58,7 @@ func (c *LeaderboardCommand) Run(ctx context.Context, args []string) error {
 	if err := checkFormat(*format); err != nil {
 		return err
 	}
-	if _, err := os.Stat(*dbPath); err != nil {
-		return usageErrorf("results file %s: %v", *dbPath, err).try("arena run (writes arena.db), or --db FILE")
-	}
-	db, err := results.Open(ctx, *dbPath)
+	db, err := openExisting(ctx, *dbPath, "arena run (writes arena.db), or --db FILE")
 	if err != nil {
 		return err
 	}

@@ -394,10 +394,7 @@ func (c *PersonasCommand) show(ctx context.Context, args []string) error {
 	if *format != "table" && *format != "json" {
 		return usageErrorf("--format %q: use table or json", *format).try("arena personas show --help")
 	}
-	if _, err := os.Stat(*dbPath); err != nil {
-		return usageErrorf("results file %s: %v", *dbPath, err).try("arena personas extract (stores cards in arena.db), or --db FILE")
-	}
-	db, err := results.Open(ctx, *dbPath)
+	db, err := openExisting(ctx, *dbPath, "arena personas extract (stores cards in arena.db), or --db FILE")
 	if err != nil {
 		return err
 	}

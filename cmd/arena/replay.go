@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -255,12 +254,9 @@ func pickConversations(convs []transcript.Conversation, f *replayFlags) ([]trans
 
 // rerender prints a stored replay.
 func (c *ReplayCommand) rerender(ctx context.Context, f *replayFlags) error {
-	if _, err := os.Stat(f.dbPath); err != nil {
-		return usageErrorf("results file %s: %v", f.dbPath, err).try("arena replay --conversation ID (plays and stores one), or --db FILE")
-	}
-	db, err := results.Open(ctx, f.dbPath)
+	db, err := openExisting(ctx, f.dbPath, "arena replay --conversation ID (plays and stores one), or --db FILE")
 	if err != nil {
-		return fmt.Errorf("%w\nTry: check that %s is an arena results file, or pass another --db", err, f.dbPath)
+		return err
 	}
 	defer db.Close()
 	res, err := arena.LoadReplay(ctx, db, f.run)
