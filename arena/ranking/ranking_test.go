@@ -250,3 +250,34 @@ func TestBoard_JSON(t *testing.T) {
 		t.Fatalf("round trip: %s", out)
 	}
 }
+
+// TestCompute_NoPairsAcrossSimulators: two builds that played the same
+// persona under different merchant simulators are not compared; under the
+// same one they are.
+func TestCompute_NoPairsAcrossSimulators(t *testing.T) {
+	db := mustDB(t)
+	var ss []results.Session
+	for _, p := range []string{"p1", "p2"} {
+		a, b := session("r1", p, "a", 0, results.StatusOK, true, 1), session("r1", p, "b", 0, results.StatusOK, false, 0)
+		a.Simulator.Model, b.Simulator.Model = "sim-1", "sim-1"
+		if p == "p2" {
+			b.Simulator.Model = "sim-2"
+		}
+		ss = append(ss, a, b)
+	}
+	if err := db.WriteSessions(t.Context(), ss); err != nil {
+		t.Fatal(err)
+	}
+	board, err := ranking.Compute(t.Context(), db, ranking.Options{Runs: []string{"r1"}, Resamples: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range board.Pairwise {
+		if p.A == "a@1.0.0" && p.B == "b@1.0.0" && p.Wins+p.Ties+p.Losses != 1 {
+			t.Errorf("pair %+v: want one comparison (p1, same simulator), not p2 across simulators", p)
+		}
+	}
+	if len(board.Pairwise) == 0 {
+		t.Fatal("no pair at all: p1 should compare a and b")
+	}
+}

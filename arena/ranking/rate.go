@@ -22,7 +22,10 @@ type outcome struct {
 const tieTolerance = 1e-9
 
 // personaOutcomes lists, per persona, the outcome of every pair of builds
-// that both played it (i < j; the reverse is 1-v).
+// that both played it (i < j; the reverse is 1-v). A persona played by
+// different merchant simulators (model and prompt version) is a different
+// match: scores move with the simulator, so builds are never compared
+// across simulators, as the gate does not pair across them either.
 func personaOutcomes(groups []*buildFacts) [][]outcome {
 	means := make([]map[string]float64, len(groups))
 	personas := map[string]bool{}
@@ -33,9 +36,10 @@ func personaOutcomes(groups []*buildFacts) [][]outcome {
 			if f.SimulatorFault {
 				continue
 			}
-			sum[f.Persona] += score(f)
-			n[f.Persona]++
-			personas[f.Persona] = true
+			p := f.Persona + "\x00" + f.SimulatorModel + "\x00" + f.SimulatorPrompt
+			sum[p] += score(f)
+			n[p]++
+			personas[p] = true
 		}
 		means[bi] = map[string]float64{}
 		for p, s := range sum {
