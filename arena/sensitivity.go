@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -54,15 +55,11 @@ func Sensitivity(ctx context.Context, db *results.DB, run string, withLLM bool) 
 	if err != nil {
 		return SensitivityReport{}, err
 	}
-	findings, err := db.Violations(ctx, run)
+	full, err := loadSessions(ctx, db, sessions)
 	if err != nil {
 		return SensitivityReport{}, err
 	}
-	expressed, err := defectExpressed(ctx, db, sessions, defects)
-	if err != nil {
-		return SensitivityReport{}, err
-	}
-	kinds, gated := findingKinds(findings)
+	expressed := defectExpressed(sessions, full, defects)
 	rep := SensitivityReport{Run: run, Defects: map[string]DefectSessions{}, Judges: map[string]map[string]int{}}
 	for _, s := range sessions {
 		if s.Status == results.StatusCancelled || !expressed[s.SessionID] {
@@ -71,19 +68,8 @@ func Sensitivity(ctx context.Context, db *results.DB, run string, withLLM bool) 
 		build := s.Key.Candidate + "@" + s.Key.Version
 		defect := defects[build]
 		rep.count(defect, build)
-		for k := range kinds[s.SessionID] {
-			rep.catch("procedural:"+k, defect)
-		}
-		if gated[s.SessionID] {
-			rep.catch("procedural:any", defect)
-		}
-		if s.Status == results.StatusError || s.Status == results.StatusTimeout {
-			rep.catch("arena:status", defect)
-		}
-		if withLLM {
-			if err := catchLLM(ctx, db, s.SessionID, defect, &rep); err != nil {
-				return rep, err
-			}
+		for _, judge := range caughtBy(full[s.SessionID], withLLM) {
+			rep.catch(judge, defect)
 		}
 	}
 	rep.Missed = missed(rep)
@@ -108,19 +94,44 @@ func (r *SensitivityReport) catch(judge, defect string) {
 	r.Judges[judge][defect]++
 }
 
-// findingKinds maps each session to the kinds of its findings, and says
-// which sessions had a gating one.
-func findingKinds(findings []results.ViolationRow) (map[int64]map[string]bool, map[int64]bool) {
-	kinds := map[int64]map[string]bool{}
-	gated := map[int64]bool{}
-	for _, f := range findings {
-		if kinds[f.SessionID] == nil {
-			kinds[f.SessionID] = map[string]bool{}
+// loadSessions reads every session of the run that was not cancelled,
+// once, with its messages, calls, findings and scores.
+func loadSessions(ctx context.Context, db *results.DB, sessions []results.SessionScore) (map[int64]results.Session, error) {
+	out := map[int64]results.Session{}
+	for _, s := range sessions {
+		if s.Status == results.StatusCancelled {
+			continue
 		}
-		kinds[f.SessionID][f.Kind] = true
-		gated[f.SessionID] = gated[f.SessionID] || f.Gate
+		full, err := db.Session(ctx, s.SessionID)
+		if err != nil {
+			return nil, err
+		}
+		out[s.SessionID] = full
 	}
-	return kinds, gated
+	return out, nil
+}
+
+// caughtBy lists the judges that caught something in a session: each
+// stage-1 finding kind, any gating finding, an error or timeout, and (with
+// withLLM) each LLM criterion scored below the top.
+func caughtBy(s results.Session, withLLM bool) []string {
+	seen := map[string]bool{}
+	for _, f := range s.Findings {
+		seen["procedural:"+f.Kind] = true
+		if f.Gate {
+			seen["procedural:any"] = true
+		}
+	}
+	if s.Status == results.StatusError || s.Status == results.StatusTimeout {
+		seen["arena:status"] = true
+	}
+	for _, sc := range s.Scores {
+		if withLLM && sc.Judge == "llm" && sc.Score < 1 {
+			name, _, _ := strings.Cut(sc.Criterion, "/")
+			seen["llm:"+name] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // defectExpressed says which sessions show their build's defect. A
@@ -130,18 +141,15 @@ func findingKinds(findings []results.ViolationRow) (map[int64]map[string]bool, m
 // trial showed no defect, and no judge should catch it. Without golden in
 // the run every session counts; golden's own sessions always count, as the
 // control.
-func defectExpressed(ctx context.Context, db *results.DB, sessions []results.SessionScore, defects map[string]string) (map[int64]bool, error) {
+func defectExpressed(sessions []results.SessionScore, full map[int64]results.Session, defects map[string]string) map[int64]bool {
 	prints := map[int64]string{}
 	golden := map[string]string{}
 	for _, s := range sessions {
-		if s.Status == results.StatusCancelled {
+		f, ok := full[s.SessionID]
+		if !ok {
 			continue
 		}
-		full, err := db.Session(ctx, s.SessionID)
-		if err != nil {
-			return nil, err
-		}
-		prints[s.SessionID] = fingerprint(full)
+		prints[s.SessionID] = fingerprint(f)
 		if defects[s.Key.Candidate+"@"+s.Key.Version] == NoDefect {
 			golden[fmt.Sprintf("%s/%d", s.Key.Persona, s.Key.Trial)] = prints[s.SessionID]
 		}
@@ -151,7 +159,7 @@ func defectExpressed(ctx context.Context, db *results.DB, sessions []results.Ses
 		g, ok := golden[fmt.Sprintf("%s/%d", s.Key.Persona, s.Key.Trial)]
 		out[s.SessionID] = defects[s.Key.Candidate+"@"+s.Key.Version] == NoDefect || !ok || s.Status != results.StatusOK || prints[s.SessionID] != g
 	}
-	return out, nil
+	return out
 }
 
 // fingerprint is what a build did in a session: its messages and the
@@ -199,25 +207,6 @@ func buildDefects(ctx context.Context, db *results.DB) (map[string]string, error
 		out[c.Name+"@"+c.Version] = d
 	}
 	return out, nil
-}
-
-// catchLLM counts the LLM criteria a session scored below the top.
-func catchLLM(ctx context.Context, db *results.DB, id int64, defect string, rep *SensitivityReport) error {
-	s, err := db.Session(ctx, id)
-	if err != nil {
-		return err
-	}
-	low := map[string]bool{}
-	for _, sc := range s.Scores {
-		if sc.Judge == "llm" && sc.Score < 1 {
-			name, _, _ := strings.Cut(sc.Criterion, "/")
-			low[name] = true
-		}
-	}
-	for name := range low {
-		rep.catch("llm:"+name, defect)
-	}
-	return nil
 }
 
 // missed lists the defect kinds (NoDefect aside) that no judge caught in
