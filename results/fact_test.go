@@ -154,7 +154,11 @@ func TestDB_Pairwise(t *testing.T) {
 	f := verdict("r1", "p1", "b", 2, results.StatusOK, true, ptr(1), 0, 0, 0)
 	f.SimulatorFault, f.FaultReason = true, "x"
 	c := verdict("r1", "p2", "b", 1, results.StatusCancelled, false, ptr(0), 0, 0, 0)
-	if err := db.WriteSessions(t.Context(), append(ss, f, c)); err != nil {
+	// p5 was played by a different merchant simulator for each build: no
+	// comparison.
+	s5a, s5b := verdict("r1", "p5", "a", 0, results.StatusOK, true, ptr(1), 0, 0, 0), verdict("r1", "p5", "b", 0, results.StatusOK, false, ptr(0), 0, 0, 0)
+	s5a.Simulator.Model, s5b.Simulator.Model = "sim-1", "sim-2"
+	if err := db.WriteSessions(t.Context(), append(ss, f, c, s5a, s5b)); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.Pairwise(t.Context(), "r1")

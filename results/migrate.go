@@ -27,6 +27,9 @@ var migration004 string
 //go:embed migrations/005_labels.sql
 var migration005 string
 
+//go:embed migrations/006_pairwise_simulators.sql
+var migration006 string
+
 // migrations are applied in order; migration i brings the file to
 // user_version i+1. Append only: never edit or reorder a released one.
 var migrations = []string{
@@ -35,6 +38,7 @@ var migrations = []string{
 	migration003,
 	migration004,
 	migration005,
+	migration006,
 }
 
 // migrate applies every migration the file lacks, each in its own immediate
